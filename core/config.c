@@ -1,0 +1,562 @@
+#include <qlconfig.h>
+
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iniparser/iniparser.h>
+
+#include "strmap.h"
+
+/* State of one scan over the file's bytes. */
+struct scan {
+	const char *path;
+	struct diag *dg;
+	struct cfg *cfg;
+	struct strmap seen;   /* lower-case "type.id" and "type.id:key" -> line */
+	struct strv expect;   /* the same names, in the order iniparser stores them */
+	int in_section;       /* 0 before the first header */
+	int bad_section;      /* the current header was rejected: skip its keys */
+	int failed;           /* an error was reported */
+	int oom;
+};
+
+static int quiet_errback(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+static char *strip(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+int cfg_valid_id(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return 0;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-._", *s))
+			return 0;
+	return 1;
+}
+
+static int valid_type(const char *s)
+{
+	if (!islower((unsigned char)*s))
+		return 0;
+	for (s++; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+static int valid_key(const char *s)
+{
+	if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s))
+		return 0;
+	for (s++; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    !strchr("-._", *s))
+			return 0;
+	return 1;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void scan_error(struct scan *sc, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dg_verror(sc->dg, sc->path, line, NULL, NULL, fmt, ap);
+	va_end(ap);
+	sc->failed = 1;
+}
+
+/* Remember a lower-case name; returns 0 if new, else the first line. */
+static unsigned scan_remember(struct scan *sc, char *lcname, unsigned line)
+{
+	unsigned old = 0;
+	int r;
+
+	if (sv_take(&sc->expect, lcname) < 0) {
+		sc->oom = 1;
+		return 0;
+	}
+	r = sm_insert(&sc->seen, lcname, line, &old);
+	if (r < 0) {
+		sc->oom = 1;
+		return 0;
+	}
+	if (r == 0) {
+		/* not stored twice: drop it from the expected entries */
+		free(sc->expect.v[--sc->expect.n]);
+		sc->expect.v[sc->expect.n] = NULL;
+		return old;
+	}
+	return 0;
+}
+
+static void scan_section(struct scan *sc, char *line, unsigned lineno)
+{
+	size_t len = strlen(line);
+	char *close, *name, *dot, *lc;
+	struct cfg_section *sec, *secs;
+	unsigned first;
+
+	sc->in_section = 1;
+	sc->bad_section = 1;
+	close = strchr(line, ']');
+	if (line[len - 1] != ']' || close != line + len - 1) {
+		scan_error(sc, lineno, "malformed section header '%s', expected [TYPE] or [TYPE.ID]",
+			   line);
+		return;
+	}
+	*close = '\0';
+	name = strip(line + 1);
+	if (!*name) {
+		scan_error(sc, lineno, "empty section name, expected [TYPE] or [TYPE.ID]");
+		return;
+	}
+	if (strchr(name, ':')) {
+		dg_error(sc->dg, sc->path, lineno, name, NULL,
+			 "':' is not allowed in a section name, expected [TYPE] or [TYPE.ID]");
+		sc->failed = 1;
+		return;
+	}
+	dot = strchr(name, '.');
+	lc = strdup(name);
+	if (!lc) {
+		sc->oom = 1;
+		return;
+	}
+	lower(lc);
+	if (dot)
+		lc[dot - name] = '\0';
+	if (!valid_type(lc) || (dot && !cfg_valid_id(dot + 1))) {
+		dg_error(sc->dg, sc->path, lineno, name, NULL, "invalid section name, expected [TYPE] or [TYPE.ID] "
+			 "(TYPE: letters, digits, '-', '_'; ID: a letter, then letters, digits, '-', '.', '_')");
+		sc->failed = 1;
+		free(lc);
+		return;
+	}
+	if (dot)
+		lc[dot - name] = '.';
+	first = scan_remember(sc, lc, lineno);
+	if (first) {
+		dg_error(sc->dg, sc->path, lineno, name, NULL,
+			 "repeats the section of line %u (section names ignore case), expected each section once",
+			 first);
+		sc->failed = 1;
+		return;
+	}
+	secs = realloc(sc->cfg->sections,
+		       (sc->cfg->nsections + 1) * sizeof(*secs));
+	if (!secs) {
+		sc->oom = 1;
+		return;
+	}
+	sc->cfg->sections = secs;
+	sec = &secs[sc->cfg->nsections];
+	memset(sec, 0, sizeof(*sec));
+	sec->name = strdup(name);
+	sec->type = strdup(name);
+	if (!sec->name || !sec->type) {
+		free(sec->name);
+		free(sec->type);
+		sc->oom = 1;
+		return;
+	}
+	if (dot) {
+		sec->type[dot - name] = '\0';
+		sec->id = sec->name + (dot - name) + 1;
+	}
+	lower(sec->type);
+	sec->line = lineno;
+	sc->cfg->nsections++;
+	sc->bad_section = 0;
+}
+
+static void scan_key(struct scan *sc, char *line, unsigned lineno)
+{
+	char *eq = strchr(line, '='), *key;
+	struct cfg_section *sec;
+	struct cfg_key *keys;
+	struct strbuf full = STRBUF_INIT;
+	unsigned first;
+
+	if (!eq) {
+		scan_error(sc, lineno, "expected 'key = value', '[section]' or a comment, got '%s'", line);
+		return;
+	}
+	*eq = '\0';
+	key = strip(line);
+	lower(key);
+	if (!*key) {
+		scan_error(sc, lineno, "missing key name before '='");
+		return;
+	}
+	if (!sc->in_section) {
+		scan_error(sc, lineno, "key '%s' is outside any section, expected a [section] header first", key);
+		return;
+	}
+	if (sc->bad_section)
+		return;
+	sec = &sc->cfg->sections[sc->cfg->nsections - 1];
+	if (!valid_key(key)) {
+		dg_error(sc->dg, sc->path, lineno, sec->name, NULL,
+			 "invalid key name '%s', expected letters, digits, '-', '_' and '.'", key);
+		sc->failed = 1;
+		return;
+	}
+	if (sb_printf(&full, "%s:%s", sec->name, key) < 0) {
+		sc->oom = 1;
+		return;
+	}
+	lower(full.buf);
+	first = scan_remember(sc, sb_detach(&full), lineno);
+	if (first) {
+		dg_error(sc->dg, sc->path, lineno, sec->name, key,
+			 "duplicate key (first set at line %u), expected each key once per section", first);
+		sc->failed = 1;
+		return;
+	}
+	keys = realloc(sec->keys, (sec->nkeys + 1) * sizeof(*keys));
+	if (!keys) {
+		sc->oom = 1;
+		return;
+	}
+	sec->keys = keys;
+	keys[sec->nkeys].name = strdup(key);
+	keys[sec->nkeys].value = NULL;
+	keys[sec->nkeys].line = lineno;
+	if (!keys[sec->nkeys].name) {
+		sc->oom = 1;
+		return;
+	}
+	sec->nkeys++;
+}
+
+/* One logical line, as iniparser_line() would see it. */
+static void scan_logical(struct scan *sc, char *raw, unsigned lineno)
+{
+	char *line = strip(raw);
+
+	if (!*line || *line == '#' || *line == ';')
+		return;
+	if (*line == '[')
+		scan_section(sc, line, lineno);
+	else
+		scan_key(sc, line, lineno);
+}
+
+/*
+ * Split buf into physical lines and join them into logical lines exactly as
+ * iniparser_load() does: a line whose last non-blank character is '\' goes
+ * on with the next line, and the joined line must fit its 1024-byte buffer.
+ */
+static void scan_lines(struct scan *sc, const char *buf, size_t len)
+{
+	struct strbuf logical = STRBUF_INIT;
+	unsigned lineno = 0, start = 0;
+	size_t pos = 0;
+
+	while (pos < len && !sc->oom) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		size_t last = logical.len;
+
+		lineno++;
+		if (last + n > CFG_MAX_LINE) {
+			scan_error(sc, lineno, "line too long (%zu bytes%s), expected at most %d bytes per line",
+				   last + n, last ? " with the lines it continues" : "", CFG_MAX_LINE);
+			sb_reset(&logical);
+			pos += n + 1;
+			continue;
+		}
+		if (!last)
+			start = lineno;
+		if (sb_add(&logical, buf + pos, n) < 0) {
+			sc->oom = 1;
+			break;
+		}
+		pos += n + 1;
+		while (logical.len && isspace((unsigned char)logical.buf[logical.len - 1]))
+			logical.buf[--logical.len] = '\0';
+		if (logical.len && logical.buf[logical.len - 1] == '\\') {
+			const char *first = logical.buf + strspn(logical.buf, " \t\r\f\v");
+
+			logical.buf[--logical.len] = '\0';
+			if (*first == '#' || *first == ';') {
+				scan_error(sc, lineno, "comment ends with '\\', which would join the next line to it; "
+					   "expected no backslash at the end of a comment");
+				sb_reset(&logical);
+			}
+			continue;
+		}
+		if (logical.len)
+			scan_logical(sc, logical.buf, start);
+		sb_reset(&logical);
+	}
+	if (logical.len && !sc->oom)
+		scan_error(sc, lineno, "the last line ends with '\\' but no line follows, expected a value");
+	sb_release(&logical);
+}
+
+static int read_config(struct scan *sc, char **out, size_t *outlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, r = -EINVAL;
+
+	fd = open(sc->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		dg_error(sc->dg, sc->path, 0, NULL, NULL, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		dg_error(sc->dg, sc->path, 0, NULL, NULL, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		dg_error(sc->dg, sc->path, 0, NULL, NULL, "not a regular file (%s), expected an INI file",
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a fifo" :
+			 S_ISCHR(st.st_mode) ? "a character device" : S_ISSOCK(st.st_mode) ? "a socket" :
+			 S_ISBLK(st.st_mode) ? "a block device" : "a special file");
+		goto out;
+	}
+	if (st.st_size > (off_t)CFG_MAX_SIZE) {
+		dg_error(sc->dg, sc->path, 0, NULL, NULL, "file too large (%lld bytes), expected at most %u bytes",
+			 (long long)st.st_size, CFG_MAX_SIZE);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t got = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = -errno;
+			dg_error(sc->dg, sc->path, 0, NULL, NULL, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+		if (len > (size_t)st.st_size) {
+			dg_error(sc->dg, sc->path, 0, NULL, NULL, "file grew while being read");
+			goto out;
+		}
+	}
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
+	r = 0;
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Reject bytes iniparser cannot read; returns 0 if the scan may go on. */
+static int check_bytes(struct scan *sc, const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, '\0', len);
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		scan_error(sc, 1, "file starts with a UTF-8 byte order mark (BOM), expected plain text without a BOM");
+		return -EINVAL;
+	}
+	if (nul) {
+		unsigned line = 1;
+
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		scan_error(sc, line, "NUL byte in the file, expected text");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Let iniparser parse the very bytes we scanned: through a memfd where we
+ * can, else the path itself (the step-by-step comparison catches a file
+ * changed in between).
+ */
+static dictionary *ini_load(const char *path, const char *buf, size_t len)
+{
+	dictionary *d = NULL;
+#ifdef HAVE_MEMFD_CREATE
+	char proc[64];
+	int fd = memfd_create("qlaunch-config", MFD_CLOEXEC);
+
+	if (fd >= 0) {
+		size_t off = 0;
+
+		while (off < len) {
+			ssize_t w = write(fd, buf + off, len - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (off == len)
+			d = iniparser_load(proc);
+		close(fd);
+	}
+#else
+	(void)buf;
+	(void)len;
+#endif
+	if (!d)
+		d = iniparser_load(path);
+	return d;
+}
+
+/* Walk the dictionary once, in step with the scan, taking the values. */
+static int take_values(struct scan *sc, const dictionary *d)
+{
+	struct cfg *cfg = sc->cfg;
+	struct cfg_section *sec = NULL;
+	size_t e = 0, next = 0, ki = 0;
+
+	for (int i = 0; i < d->size; i++) {
+		const char *want;
+
+		if (!d->key[i])
+			continue;
+		want = e < sc->expect.n ? sc->expect.v[e] : NULL;
+		if (!want || strcmp(want, d->key[i]) != 0)
+			goto mismatch;
+		e++;
+		if (!strchr(want, ':')) {         /* a section header */
+			if (d->val[i] || (sec && ki != sec->nkeys) || next >= cfg->nsections)
+				goto mismatch;
+			sec = &cfg->sections[next++];
+			ki = 0;
+			continue;
+		}
+		if (!sec || ki >= sec->nkeys)
+			goto mismatch;
+		sec->keys[ki].value = strdup(d->val[i] ? d->val[i] : "");
+		if (!sec->keys[ki].value)
+			return -ENOMEM;
+		ki++;
+	}
+	if (e != sc->expect.n || next != cfg->nsections || (sec && ki != sec->nkeys))
+		goto mismatch;
+	return 0;
+mismatch:
+	dg_error(sc->dg, sc->path, 0, NULL, NULL,
+		 "iniparser read this file differently from qlaunch's own scan (near entry %zu); please report this", e);
+	return -EIO;
+}
+
+int cfg_load(const char *path, struct diag *dg, struct cfg **out)
+{
+	struct scan sc = { .path = path, .dg = dg, .seen = STRMAP_INIT, .expect = STRV_INIT };
+	dictionary *d = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	sc.cfg = calloc(1, sizeof(*sc.cfg));
+	if (!sc.cfg || !(sc.cfg->path = strdup(path))) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = read_config(&sc, &buf, &len);
+	if (r < 0)
+		goto out;
+	r = check_bytes(&sc, buf, len);
+	if (r < 0)
+		goto out;
+	scan_lines(&sc, buf, len);
+	r = sc.oom ? -ENOMEM : sc.failed ? -EINVAL : 0;
+	if (r < 0)
+		goto out;
+	iniparser_set_error_callback(quiet_errback);
+	d = ini_load(path, buf, len);
+	if (!d) {
+		r = dg_error(dg, path, 0, NULL, NULL, "iniparser could not parse the file");
+		goto out;
+	}
+	r = take_values(&sc, d);
+	if (r < 0)
+		goto out;
+	*out = sc.cfg;
+	sc.cfg = NULL;
+out:
+	if (d)
+		iniparser_freedict(d);
+	free(buf);
+	sm_release(&sc.seen);
+	sv_release(&sc.expect);
+	cfg_free(sc.cfg);
+	return r;
+}
+
+const struct cfg_key *cfg_key_find(const struct cfg_section *sec,
+				   const char *name)
+{
+	for (size_t i = 0; i < sec->nkeys; i++)
+		if (strcmp(sec->keys[i].name, name) == 0)
+			return &sec->keys[i];
+	return NULL;
+}
+
+void cfg_free(struct cfg *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t s = 0; s < cfg->nsections; s++) {
+		struct cfg_section *sec = &cfg->sections[s];
+
+		for (size_t k = 0; k < sec->nkeys; k++) {
+			free(sec->keys[k].name);
+			free(sec->keys[k].value);
+		}
+		free(sec->keys);
+		free(sec->name);
+		free(sec->type);
+	}
+	free(cfg->sections);
+	free(cfg->path);
+	free(cfg);
+}

@@ -1,0 +1,62 @@
+/*
+ * Loading a qlaunch INI file.
+ *
+ * iniparser 4.1 parses the values, but it merges duplicate sections, keeps
+ * the last of duplicate keys, lower-cases section names, drops line numbers
+ * and mishandles long lines, NUL bytes and BOMs.  cfg_load therefore scans
+ * the same bytes first, mirroring iniparser's line rules, to recover line
+ * numbers and the original spelling of section ids and to reject what
+ * iniparser would get wrong; then it walks iniparser's dictionary once, in
+ * step with its own scan, to take the values.
+ */
+#ifndef QL_CONFIG_H
+#define QL_CONFIG_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Longest physical line iniparser 4.1 reads, without the newline (the sum
+ * over lines joined with a trailing backslash). */
+#define CFG_MAX_LINE 1022
+/* Largest config file accepted. */
+#define CFG_MAX_SIZE (16u << 20)
+
+struct cfg_key {
+	char *name;     /* lower case, as iniparser folds it */
+	char *value;    /* as iniparser returns it (quotes removed) */
+	unsigned line;
+};
+
+struct cfg_section {
+	char *name;     /* as spelled in the file: "device.Net0" */
+	char *type;     /* lower case: "device" */
+	const char *id; /* points into name after the dot, or NULL */
+	unsigned line;
+	struct cfg_key *keys;
+	size_t nkeys;
+};
+
+struct cfg {
+	char *path;     /* the path given, used in messages */
+	struct cfg_section *sections; /* in file order */
+	size_t nsections;
+};
+
+/*
+ * Load path.  On success returns 0 and *out (free with cfg_free).  On any
+ * problem every error found is added to dg and -EINVAL (or -ENOMEM, -EIO)
+ * is returned; *out is left NULL.
+ */
+int cfg_load(const char *path, struct diag *dg, struct cfg **out);
+
+/* Look up a key in a section; NULL if absent. */
+const struct cfg_key *cfg_key_find(const struct cfg_section *sec,
+				   const char *name);
+
+/* Is s a valid QEMU id: a letter, then letters, digits, '-', '.', '_'? */
+int cfg_valid_id(const char *s);
+
+void cfg_free(struct cfg *cfg);
+
+#endif

@@ -1,0 +1,16 @@
+/* Replacing qlaunch with QEMU. */
+#ifndef QL_EXEC_H
+#define QL_EXEC_H
+
+#include "build.h"
+#include "diag.h"
+
+/*
+ * Place l's fds at 3.., make sure 0-2 are open, reset the signal mask and
+ * dispositions, and execve argv[0] (an absolute path) with the current
+ * environment.  Returns only on failure: the exit status to use (127 if the
+ * binary does not exist, 126 otherwise), with the reason added to dg.
+ */
+int ex_exec(struct launch *l, struct diag *dg);
+
+#endif

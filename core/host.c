@@ -1,0 +1,365 @@
+#include <qlconfig.h>
+
+#include "host.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strmap.h"
+#include "value.h"
+
+static const char *h_section_type(const struct ql_ctx *ctx)
+{
+	return ctx->sec->type;
+}
+
+static const char *h_section_id(const struct ql_ctx *ctx)
+{
+	return ctx->sec->id;
+}
+
+static size_t h_key_count(const struct ql_ctx *ctx)
+{
+	return ctx->sec->nkeys;
+}
+
+static const char *h_key_name(const struct ql_ctx *ctx, size_t i)
+{
+	return i < ctx->sec->nkeys ? ctx->sec->keys[i].name : NULL;
+}
+
+static const char *h_key_value(const struct ql_ctx *ctx, size_t i)
+{
+	return i < ctx->sec->nkeys ? ctx->sec->keys[i].value : NULL;
+}
+
+static enum ql_mode h_mode(const struct ql_ctx *ctx)
+{
+	return ctx->st->mode;
+}
+
+__attribute__((format(printf, 3, 0)))
+static int h_verror(struct ql_ctx *ctx, const char *key, const char *fmt,
+		    va_list ap)
+{
+	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
+
+	return dg_verror(ctx->st->dg, ctx->st->file,
+			 k ? k->line : ctx->sec->line, ctx->sec->name, key,
+			 fmt, ap);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int h_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	h_verror(ctx, key, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int h_get_string(struct ql_ctx *ctx, const char *key, const char **out)
+{
+	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
+
+	if (!k)
+		return 0;
+	*out = k->value;
+	return 1;
+}
+
+static int h_get_uint(struct ql_ctx *ctx, const char *key, uint64_t min,
+		      uint64_t max, uint64_t *out)
+{
+	const char *s;
+	uint64_t v;
+	int r = h_get_string(ctx, key, &s);
+
+	if (r <= 0)
+		return r;
+	r = val_uint(s, &v);
+	if (r < 0 || v < min || v > max)
+		return h_error(ctx, key, "invalid value '%s', expected a whole number from %llu to %llu",
+			       s, (unsigned long long)min, (unsigned long long)max);
+	*out = v;
+	return 1;
+}
+
+static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
+		      uint64_t *out)
+{
+	const char *s;
+	uint64_t v;
+	int r = h_get_string(ctx, key, &s);
+
+	if (r <= 0)
+		return r;
+	r = val_size(s, unit, &v);
+	if (r == -ERANGE)
+		return h_error(ctx, key, "size '%s' is too large, expected at most 16E (2^64 - 1 bytes)", s);
+	if (r < 0)
+		return h_error(ctx, key, "invalid size '%s', expected a whole number with an optional K, M, G or T suffix", s);
+	*out = v;
+	return 1;
+}
+
+static int h_get_bool(struct ql_ctx *ctx, const char *key, int *out)
+{
+	const char *s;
+	int r = h_get_string(ctx, key, &s);
+
+	if (r <= 0)
+		return r;
+	if (val_bool(s, out) < 0)
+		return h_error(ctx, key, "invalid boolean '%s', expected on, off, yes, no, true or false", s);
+	return 1;
+}
+
+static int h_get_enum(struct ql_ctx *ctx, const char *key,
+		      const char *const *choices, size_t *out)
+{
+	struct strbuf list = STRBUF_INIT;
+	const char *s, *hint;
+	int r = h_get_string(ctx, key, &s);
+
+	if (r <= 0)
+		return r;
+	for (size_t i = 0; choices[i]; i++) {
+		if (strcmp(s, choices[i]) == 0) {
+			*out = i;
+			return 1;
+		}
+		if (sb_printf(&list, "%s%s", i ? ", " : "", choices[i]) < 0) {
+			sb_release(&list);
+			return -ENOMEM;
+		}
+	}
+	hint = val_suggest(s, choices);
+	if (hint)
+		r = h_error(ctx, key, "invalid value '%s' (did you mean '%s'?), expected one of: %s",
+			    s, hint, list.buf ? list.buf : "");
+	else
+		r = h_error(ctx, key, "invalid value '%s', expected one of: %s",
+			    s, list.buf ? list.buf : "");
+	sb_release(&list);
+	return r;
+}
+
+static int h_arg(struct ql_ctx *ctx, const char *word)
+{
+	return sv_push(&ctx->st->argv, word);
+}
+
+static int h_opt_begin(struct ql_ctx *ctx, const char *flag)
+{
+	if (ctx->opt.flag)
+		return h_error(ctx, NULL, "plugin bug: option %s begun while %s is open",
+			       flag, ctx->opt.flag);
+	return av_opt_begin(&ctx->opt, flag);
+}
+
+static int h_opt_value(struct ql_ctx *ctx, const char *key, const char *value)
+{
+	if (!ctx->opt.flag)
+		return h_error(ctx, key, "plugin bug: value outside an option");
+	if (!*value)
+		return h_error(ctx, key, "empty value, expected a name for %s", ctx->opt.flag);
+	if (strchr(value, '='))
+		return h_error(ctx, key, "'%s' contains '=', which QEMU would read as an option, expected a plain name",
+			       value);
+	if (strcmp(value, "help") == 0 || strcmp(value, "?") == 0)
+		return h_error(ctx, key, "'%s' would make QEMU print help and exit, expected a name for %s",
+			       value, ctx->opt.flag);
+	return av_opt_value(&ctx->opt, value);
+}
+
+static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
+{
+	if (!ctx->opt.flag)
+		return h_error(ctx, key, "plugin bug: key outside an option");
+	if (!av_valid_key(key))
+		return h_error(ctx, NULL, "invalid option key '%s', expected letters, digits, '-', '_' and '.'",
+			       key);
+	return av_opt_pair(&ctx->opt, key, value);
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int h_opt_rest(struct ql_ctx *ctx, const char *const *skip)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < ctx->sec->nkeys && r == 0; i++) {
+		const struct cfg_key *k = &ctx->sec->keys[i];
+
+		if (!in_list(k->name, skip))
+			r = h_opt_pair(ctx, k->name, k->value);
+	}
+	return r;
+}
+
+static int h_opt_end(struct ql_ctx *ctx)
+{
+	if (!ctx->opt.flag)
+		return h_error(ctx, NULL, "plugin bug: option ended twice");
+	return av_opt_end(&ctx->opt, &ctx->st->argv);
+}
+
+static int h_fd_pass(struct ql_ctx *ctx, int fd, int *qemu_fd)
+{
+	struct host_state *st = ctx->st;
+	int *fds;
+
+	if (st->mode != QL_MODE_RUN && fd >= 0) {
+		close(fd);
+		return h_error(ctx, NULL, "plugin bug: fd opened outside run mode");
+	}
+	fds = realloc(st->fds, (st->nfds + 1) * sizeof(*fds));
+	if (!fds) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	st->fds = fds;
+	st->fds[st->nfds] = fd;
+	*qemu_fd = 3 + (int)st->nfds++;
+	return 0;
+}
+
+static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
+			const char *id)
+{
+	struct host_state *st = ctx->st;
+	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
+	struct host_ref *refs, *ref;
+
+	refs = realloc(st->refs, (st->nrefs + 1) * sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	st->refs = refs;
+	ref = &refs[st->nrefs];
+	ref->type = strdup(type);
+	ref->id = strdup(id);
+	ref->sec = ctx->sec;
+	ref->key = k ? k->name : NULL;
+	ref->line = k ? k->line : ctx->sec->line;
+	if (!ref->type || !ref->id) {
+		free(ref->type);
+		free(ref->id);
+		return -ENOMEM;
+	}
+	st->nrefs++;
+	return 0;
+}
+
+const struct ql_host_api host_api = {
+	.struct_size = sizeof(struct ql_host_api),
+	.abi_major = QL_ABI_MAJOR,
+	.abi_minor = QL_ABI_MINOR,
+	.section_type = h_section_type,
+	.section_id = h_section_id,
+	.key_count = h_key_count,
+	.key_name = h_key_name,
+	.key_value = h_key_value,
+	.mode = h_mode,
+	.get_string = h_get_string,
+	.get_uint = h_get_uint,
+	.get_size = h_get_size,
+	.get_bool = h_get_bool,
+	.get_enum = h_get_enum,
+	.arg = h_arg,
+	.opt_begin = h_opt_begin,
+	.opt_value = h_opt_value,
+	.opt_pair = h_opt_pair,
+	.opt_rest = h_opt_rest,
+	.opt_end = h_opt_end,
+	.fd_pass = h_fd_pass,
+	.require_id = h_require_id,
+	.error = h_error,
+};
+
+int host_emit(struct host_state *st, const struct cfg_section *sec,
+	      ql_emit_fn *emit)
+{
+	struct ql_ctx ctx = { .st = st, .sec = sec, .opt = AV_OPT_INIT };
+	size_t errors = st->dg->msgs.n;
+	int r = emit(&ctx, &host_api);
+
+	if (r == 0 && ctx.opt.flag)
+		r = h_error(&ctx, NULL, "plugin bug: option %s was never ended", ctx.opt.flag);
+	if (r < 0 && r != -ENOMEM && st->dg->msgs.n == errors)
+		r = h_error(&ctx, NULL, "plugin failed (%s) without saying why", strerror(-r));
+	av_opt_release(&ctx.opt);
+	return r;
+}
+
+int host_check_refs(struct host_state *st, const struct cfg *cfg)
+{
+	struct strmap ids = STRMAP_INIT;
+	struct strv names = STRV_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	int r = 0;
+
+	/* "type.id" with the type folded and the id as spelled */
+	for (size_t i = 0; i < cfg->nsections && r >= 0; i++) {
+		const struct cfg_section *sec = &cfg->sections[i];
+
+		if (!sec->id)
+			continue;
+		sb_reset(&sb);
+		r = sb_printf(&sb, "%s.%s", sec->type, sec->id);
+		if (r == 0)
+			r = sv_push(&names, sb.buf);
+		if (r == 0)
+			r = sm_insert(&ids, names.v[names.n - 1], 0, NULL);
+	}
+	sb_release(&sb);
+	for (size_t i = 0; i < st->nrefs && r >= 0; i++) {
+		const struct host_ref *ref = &st->refs[i];
+		struct strbuf want = STRBUF_INIT;
+		unsigned dummy;
+
+		if (sb_printf(&want, "%s.%s", ref->type, ref->id) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		if (!sm_get(&ids, want.buf, &dummy))
+			r = dg_error(st->dg, st->file, ref->line, ref->sec->name, ref->key,
+				     "refers to [%s], which is not defined, expected the id of a [%s.ID] section",
+				     want.buf, ref->type);
+		sb_release(&want);
+	}
+	sm_release(&ids);
+	sv_release(&names);
+	return dg_failed(st->dg) ? -EINVAL : r;
+}
+
+void host_state_release(struct host_state *st)
+{
+	if (!st)
+		return;
+	sv_release(&st->argv);
+	for (size_t i = 0; i < st->nfds; i++)
+		if (st->fds[i] >= 0)
+			close(st->fds[i]);
+	free(st->fds);
+	for (size_t i = 0; i < st->nrefs; i++) {
+		free(st->refs[i].type);
+		free(st->refs[i].id);
+	}
+	free(st->refs);
+	st->fds = NULL;
+	st->refs = NULL;
+	st->nfds = st->nrefs = 0;
+}

@@ -1,0 +1,269 @@
+/*
+ * qlaunch: turn an INI description of a virtual machine into a QEMU
+ * command line, with option plugins, and run it.
+ */
+#include <qlconfig.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "config.h"
+#include "diag.h"
+#include "exec.h"
+#include "output.h"
+#include "plugin.h"
+
+#ifndef PLUGINDIR
+#error "PLUGINDIR must be defined by the build"
+#endif
+
+enum {
+	EXIT_INVALID = 1,
+	EXIT_USAGE = 2,
+};
+
+enum command { CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS };
+
+struct options {
+	enum command cmd;
+	const char *config;
+	struct strv plugin_dirs;
+	enum out_format format;
+	int format_set;
+};
+
+static const char usage_text[] =
+	"Usage: qlaunch [OPTION]... COMMAND [CONFIG]\n"
+	"Turn an INI description of a virtual machine into a QEMU command line.\n"
+	"\n"
+	"Commands:\n"
+	"  print CONFIG     print the QEMU command line that 'run' would execute\n"
+	"  check CONFIG     validate CONFIG; print nothing if it is valid\n"
+	"  run CONFIG       replace qlaunch with QEMU (same pid, QEMU's exit status)\n"
+	"  plugins          list the loaded plugins\n"
+	"\n"
+	"Options:\n"
+	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
+	"  -0, --null             print: one argument per NUL-terminated word\n"
+	"  -j, --json             print: a JSON array of strings\n"
+	"  -h, --help             show this help and exit\n"
+	"  -V, --version          show the version and plugin ABI and exit\n"
+	"\n"
+	"Plugins are searched in --plugin-dir, then $QLAUNCH_PLUGIN_PATH\n"
+	"(colon-separated), then " PLUGINDIR ".\n"
+	"Exit status: 0 ok, 1 invalid configuration, 2 usage error,\n"
+	"126 QEMU cannot be executed, 127 QEMU not found.\n"
+	"See qlaunch(1) and qlaunch.ini(5).\n";
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("qlaunch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'qlaunch --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static void print_diag(const struct diag *dg)
+{
+	for (size_t i = 0; i < dg->msgs.n; i++)
+		fprintf(stderr, "%s\n", dg->msgs.v[i]);
+	if (dg->oom)
+		fputs("qlaunch: out of memory\n", stderr);
+}
+
+static int write_all(const char *buf, size_t len)
+{
+	if (len && fwrite(buf, 1, len, stdout) != len)
+		return -EIO;
+	return fflush(stdout) == 0 ? 0 : -EIO;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "plugin-dir", required_argument, NULL, 'P' },
+		{ "null", no_argument, NULL, '0' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct { const char *name; enum command cmd; } cmds[] = {
+		{ "print", CMD_PRINT }, { "check", CMD_CHECK },
+		{ "run", CMD_RUN }, { "plugins", CMD_PLUGINS },
+	};
+	int c, nargs;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":P:0jhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			if (!*optarg)
+				return usage_error("--plugin-dir needs a directory");
+			if (sv_push(&o->plugin_dirs, optarg) < 0)
+				return usage_error("out of memory");
+			break;
+		case '0':
+		case 'j':
+			if (o->format_set)
+				return usage_error("--null and --json exclude each other");
+			o->format = c == '0' ? OUT_NULL : OUT_JSON;
+			o->format_set = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("qlaunch %s (plugin ABI %d.%d)\n", PACKAGE_VERSION,
+			       QL_ABI_MAJOR, QL_ABI_MINOR);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	nargs = argc - optind;
+	if (nargs == 0)
+		return usage_error("no command given");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			o->cmd = cmds[i].cmd;
+	if (o->cmd == CMD_NONE)
+		return usage_error("unknown command '%s'", argv[optind]);
+	if (o->cmd == CMD_PLUGINS) {
+		if (nargs != 1)
+			return usage_error("'plugins' takes no argument");
+	} else if (nargs != 2) {
+		return usage_error("'%s' needs exactly one CONFIG file", argv[optind]);
+	} else {
+		o->config = argv[optind + 1];
+	}
+	if (o->format_set && o->cmd != CMD_PRINT)
+		return usage_error("--null and --json apply to 'print' only");
+	return -1;
+}
+
+static int load_plugins(const struct options *o, struct diag *dg,
+			struct plg_set **set)
+{
+	struct strv path = STRV_INIT;
+	int r;
+
+#ifdef HAVE_SECURE_GETENV
+	const char *env = secure_getenv("QLAUNCH_PLUGIN_PATH");
+#else
+	const char *env = getuid() == geteuid() && getgid() == getegid() ?
+			  getenv("QLAUNCH_PLUGIN_PATH") : NULL;
+#endif
+	r = plg_search_path((const char *const *)o->plugin_dirs.v,
+			    o->plugin_dirs.n, env, PLUGINDIR, &path);
+	if (r == 0)
+		r = plg_load_all(&path, dg, set);
+	sv_release(&path);
+	return r;
+}
+
+static int cmd_plugins(const struct plg_set *set)
+{
+	printf("%-12s %-8s %5s  %-24s %s\n", "NAME", "VERSION", "ORDER", "SECTIONS", "PATH");
+	for (size_t i = 0; i < set->n; i++) {
+		const struct plg *p = &set->v[i];
+		struct strbuf secs = STRBUF_INIT;
+
+		for (const struct ql_section_type *t = p->desc.sections; t->name; t++)
+			sb_printf(&secs, "%s%s%s", secs.len ? "," : "", t->name,
+				  t->flags & QL_SECTION_SINGLE ? (t->flags & QL_SECTION_MULTI ? "[.ID]" : "") : ".ID");
+		printf("%-12s %-8s %5d  %-24s %s\n", p->desc.name, p->desc.version,
+		       p->desc.order, secs.buf ? secs.buf : "", p->path);
+		sb_release(&secs);
+	}
+	return fflush(stdout) == 0 ? 0 : EXIT_INVALID;
+}
+
+static int cmd_build(const struct options *o, const struct plg_set *set,
+		     struct diag *dg)
+{
+	static const enum ql_mode modes[] = {
+		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
+		[CMD_RUN] = QL_MODE_RUN,
+	};
+	struct launch l = { STRV_INIT, NULL, 0 };
+	struct strbuf out = STRBUF_INIT;
+	struct cfg *cfg = NULL;
+	size_t bad = 0;
+	int status = EXIT_INVALID, r;
+
+	if (cfg_load(o->config, dg, &cfg) < 0)
+		goto out;
+	if (bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, dg, &l) < 0)
+		goto out;
+	switch (o->cmd) {
+	case CMD_CHECK:
+		status = 0;
+		break;
+	case CMD_PRINT:
+		r = out_render(&l.argv, o->format, &out, &bad);
+		if (r == -EILSEQ)
+			dg_error(dg, o->config, 0, NULL, NULL,
+				 "argument %zu is not valid UTF-8 and cannot be printed as JSON; use --null", bad);
+		else if (r < 0 || write_all(out.buf, out.len) < 0)
+			dg_error(dg, NULL, 0, NULL, NULL, "cannot write the command line: %s",
+				 strerror(r < 0 ? -r : EIO));
+		else
+			status = 0;
+		break;
+	case CMD_RUN:
+		fflush(NULL);
+		status = ex_exec(&l, dg);
+		break;
+	default:
+		break;
+	}
+out:
+	sb_release(&out);
+	launch_release(&l);
+	cfg_free(cfg);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .plugin_dirs = STRV_INIT, .format = OUT_SHELL };
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set = NULL;
+	int status = parse_args(argc, argv, &o);
+
+	if (status >= 0)
+		goto out;
+	status = EXIT_INVALID;
+	if (load_plugins(&o, &dg, &set) < 0) {
+		/* still show what did load: it helps find the bad one */
+		if (o.cmd == CMD_PLUGINS && set)
+			cmd_plugins(set);
+		goto out;
+	}
+	if (o.cmd == CMD_PLUGINS)
+		status = cmd_plugins(set);
+	else
+		status = cmd_build(&o, set, &dg);
+out:
+	dg_sort(&dg);
+	print_diag(&dg);
+	dg_release(&dg);
+	plg_set_free(set);
+	sv_release(&o.plugin_dirs);
+	return status;
+}

@@ -1,0 +1,288 @@
+#include <qlconfig.h>
+
+#include "plugin.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "strmap.h"
+
+int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
+		    const char *deflt, struct strv *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int r = 0;
+
+	for (size_t i = 0; i < ndirs && r == 0; i++)
+		r = sv_push(out, dirs[i]);
+	while (env && *env && r == 0) {
+		size_t n = strcspn(env, ":");
+
+		if (n) {
+			sb_reset(&sb);
+			r = sb_addc(&sb, '?');
+			if (r == 0)
+				r = sb_add(&sb, env, n);
+			if (r == 0)
+				r = sv_push(out, sb.buf);
+		}
+		env += n + (env[n] == ':');
+	}
+	if (r == 0 && deflt) {
+		sb_reset(&sb);
+		r = sb_printf(&sb, "?%s", deflt);
+		if (r == 0)
+			r = sv_push(out, sb.buf);
+	}
+	sb_release(&sb);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular *.so files of dir, sorted by name, as full paths. */
+static int list_dir(const char *dir, int optional, struct diag *dg,
+		    struct strv *files)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct dirent *de;
+	size_t first = files->n;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	if (!d) {
+		if (optional && (errno == ENOENT || errno == ENOTDIR))
+			return 0;
+		return dg_error(dg, dir, 0, NULL, NULL, "cannot open plugin directory: %s",
+				strerror(errno));
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct stat st;
+
+		if (len <= 3 || strcmp(de->d_name + len - 3, ".so") != 0)
+			continue;
+		sb_reset(&path);
+		r = sb_printf(&path, "%s/%s", dir, de->d_name);
+		if (r < 0)
+			break;
+		if (stat(path.buf, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		r = sv_push(files, path.buf);
+		if (r < 0)
+			break;
+	}
+	closedir(d);
+	sb_release(&path);
+	qsort(files->v + first, files->n - first, sizeof(char *), cmp_str);
+	return r;
+}
+
+/* "dir/name.so" -> "name" (caller frees). */
+static char *stem_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return strndup(base, strlen(base) - 3);
+}
+
+static int valid_type_name(const char *s)
+{
+	if (!s || *s < 'a' || *s > 'z')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int plg_check_desc(const char *path, const char *stem,
+		   const struct ql_plugin *d, struct diag *dg)
+{
+	const struct ql_section_type *t;
+
+	if (d->magic != QL_PLUGIN_MAGIC)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"not a qlaunch plugin: descriptor %s has magic 0x%08x, expected 0x%08x",
+				QL_PLUGIN_SYMBOL, (unsigned)d->magic, QL_PLUGIN_MAGIC);
+	if (d->abi_major != QL_ABI_MAJOR)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"plugin built for ABI %u.%u, this qlaunch supports ABI %d.x (x <= %d)",
+				d->abi_major, d->abi_minor, QL_ABI_MAJOR, QL_ABI_MINOR);
+	if (d->abi_minor > QL_ABI_MINOR)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"plugin needs ABI %u.%u, newer than this qlaunch's %d.%d; upgrade qlaunch",
+				d->abi_major, d->abi_minor, QL_ABI_MAJOR, QL_ABI_MINOR);
+	if (d->struct_size < offsetof(struct ql_plugin, emit) + sizeof(d->emit))
+		return dg_error(dg, path, 0, NULL, NULL,
+				"plugin descriptor is %u bytes, too small for ABI %d.0",
+				(unsigned)d->struct_size, QL_ABI_MAJOR);
+	if (!d->name || strcmp(d->name, stem) != 0)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"plugin calls itself '%s', expected '%s' (its file name)",
+				d->name ? d->name : "(null)", stem);
+	if (!d->version || !d->description || !d->emit || !d->sections)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"plugin descriptor lacks a version, description, sections or emit callback");
+	for (t = d->sections; t->name; t++)
+		if (!valid_type_name(t->name) || !t->flags ||
+		    (t->flags & ~(unsigned)(QL_SECTION_SINGLE | QL_SECTION_MULTI)))
+			return dg_error(dg, path, 0, NULL, NULL,
+					"plugin declares an invalid section type '%s'", t->name);
+	if (t == d->sections)
+		return dg_error(dg, path, 0, NULL, NULL, "plugin declares no section type");
+	return 0;
+}
+
+/* Say why a library has no QL_PLUGIN_SYMBOL. */
+static int no_symbol(const char *path, void *h, struct diag *dg)
+{
+	char sym[32];
+
+	for (int major = 0; major < 10; major++) {
+		if (major == QL_ABI_MAJOR)
+			continue;
+		snprintf(sym, sizeof(sym), "ql_plugin_v%d", major);
+		if (dlsym(h, sym))
+			return dg_error(dg, path, 0, NULL, NULL,
+					"plugin built for ABI %d (it exports %s), this qlaunch supports ABI %d (%s)",
+					major, sym, QL_ABI_MAJOR, QL_PLUGIN_SYMBOL);
+	}
+	return dg_error(dg, path, 0, NULL, NULL,
+			"not a qlaunch plugin: it does not export %s", QL_PLUGIN_SYMBOL);
+}
+
+static int load_one(const char *path, const char *stem, struct diag *dg,
+		    struct plg *out)
+{
+	const struct ql_plugin *d;
+	void *h;
+	int r;
+
+	dlerror();
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *why = dlerror();
+
+		return dg_error(dg, path, 0, NULL, NULL, "cannot load plugin: %s",
+				why ? why : "unknown dlopen error");
+	}
+	d = dlsym(h, QL_PLUGIN_SYMBOL);
+	if (!d) {
+		r = no_symbol(path, h, dg);
+		goto fail;
+	}
+	/* Read the fixed header first; only a descriptor of our major tells
+	 * how much more there is.  Fields newer than the plugin stay zero. */
+	memset(&out->desc, 0, sizeof(out->desc));
+	memcpy(&out->desc, d, offsetof(struct ql_plugin, name));
+	if (out->desc.magic == QL_PLUGIN_MAGIC && out->desc.abi_major == QL_ABI_MAJOR)
+		memcpy(&out->desc, d, out->desc.struct_size < sizeof(*d) ?
+		       out->desc.struct_size : sizeof(*d));
+	r = plg_check_desc(path, stem, &out->desc, dg);
+	if (r < 0)
+		goto fail;
+	out->path = strdup(path);
+	if (!out->path) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	out->handle = h;
+	return 0;
+fail:
+	dlclose(h);
+	return r;
+}
+
+static int cmp_plg(const void *a, const void *b)
+{
+	return strcmp(((const struct plg *)a)->desc.name,
+		      ((const struct plg *)b)->desc.name);
+}
+
+int plg_load_all(const struct strv *path, struct diag *dg,
+		 struct plg_set **out)
+{
+	struct strv files = STRV_INIT;
+	struct strmap seen = STRMAP_INIT;
+	struct strv stems = STRV_INIT;
+	struct plg_set *set;
+	int r = 0, failed = 0;
+
+	*out = NULL;
+	set = calloc(1, sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	for (size_t i = 0; i < path->n && r >= 0; i++) {
+		const char *dir = path->v[i];
+		int optional = dir[0] == '?';
+
+		r = list_dir(dir + optional, optional, dg, &files);
+		if (r == -EINVAL) {
+			failed = 1;
+			r = 0;
+		}
+	}
+	if (r < 0)
+		goto out;
+	set->v = calloc(files.n ? files.n : 1, sizeof(*set->v));
+	if (!set->v) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		char *stem = stem_of(files.v[i]);
+
+		if (!stem || sv_take(&stems, stem) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		r = sm_insert(&seen, stem, 0, NULL);
+		if (r < 0)
+			goto out;
+		if (r == 0)             /* masked by an earlier directory */
+			continue;
+		r = load_one(files.v[i], stem, dg, &set->v[set->n]);
+		if (r == -ENOMEM)
+			goto out;
+		if (r < 0)
+			failed = 1;
+		else
+			set->n++;
+	}
+	qsort(set->v, set->n, sizeof(*set->v), cmp_plg);
+	r = failed ? -EINVAL : 0;
+out:
+	sm_release(&seen);
+	sv_release(&stems);
+	sv_release(&files);
+	if (r == -ENOMEM) {
+		plg_set_free(set);
+		set = NULL;
+	}
+	*out = set;
+	return r;
+}
+
+void plg_set_free(struct plg_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->v[i].path);
+		if (set->v[i].handle)
+			dlclose(set->v[i].handle);
+	}
+	free(set->v);
+	free(set);
+}

@@ -1,0 +1,54 @@
+/*
+ * Finding and loading option plugins.
+ *
+ * The search path is the --plugin-dir directories, then QLAUNCH_PLUGIN_PATH
+ * (colon-separated), then the configured plugin directory.  In each
+ * directory only regular files named *.so are considered, sorted by name;
+ * a plugin found earlier masks one of the same name later on the path.
+ */
+#ifndef QL_PLUGIN_H
+#define QL_PLUGIN_H
+
+#include <stddef.h>
+
+#include <qlaunch/plugin.h>
+
+#include "diag.h"
+#include "strbuf.h"
+
+struct plg {
+	char *path;               /* file it was loaded from */
+	void *handle;             /* dlopen handle */
+	struct ql_plugin desc;    /* copy, zero-filled past the plugin's size */
+};
+
+struct plg_set {
+	struct plg *v;            /* sorted by name */
+	size_t n;
+};
+
+/*
+ * Build the search path: each of dirs (explicit, must exist), then the
+ * components of env (may be NULL; missing ones are skipped), then deflt
+ * (skipped if missing).  Each entry of *out is "D" or "?D" (a leading '?'
+ * marks an optional directory).
+ */
+int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
+		    const char *deflt, struct strv *out);
+
+/*
+ * Load every plugin on the search path.  Problems are added to dg, naming
+ * the file; the plugins that did load are still returned in *out (free with
+ * plg_set_free) so callers can report on them.  Returns 0 if nothing went
+ * wrong, -EINVAL or -ENOMEM otherwise.
+ */
+int plg_load_all(const struct strv *path, struct diag *dg,
+		 struct plg_set **out);
+
+/* Check one loaded descriptor; exposed for tests.  Returns 0 or reports. */
+int plg_check_desc(const char *path, const char *stem,
+		   const struct ql_plugin *d, struct diag *dg);
+
+void plg_set_free(struct plg_set *set);
+
+#endif

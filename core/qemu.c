@@ -1,0 +1,129 @@
+#include <qlconfig.h>
+
+#include "qemu.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const qemu_keys[] = {
+	"binary", "name", "uuid", "nodefaults", "no-user-config", "nographic",
+	"display", "serial", "stopped", "no-reboot", "reboot-timeout",
+	"pidfile", "daemonize", NULL,
+};
+
+/* 8-4-4-4-12 hexadecimal digits. */
+static int valid_uuid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return 0;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+int qemu_emit_head(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	const char *name, *uuid;
+	int r = 0;
+
+	if (api->get_string(ctx, "name", &name) > 0) {
+		if (!*name)
+			r = api->error(ctx, "name", "empty name, expected the VM's name");
+		else if ((r = api->opt_begin(ctx, "-name")) == 0 &&
+			 (r = api->opt_pair(ctx, "guest", name)) == 0)
+			r = api->opt_end(ctx);
+	}
+	if (api->get_string(ctx, "uuid", &uuid) > 0) {
+		if (!valid_uuid(uuid))
+			r = api->error(ctx, "uuid", "invalid UUID '%s', expected 8-4-4-4-12 hexadecimal digits "
+				       "like 6f1c3a52-8d1e-4b7a-9c3f-2e5d7a9b0c11", uuid);
+		else if (r == 0 && (r = api->arg(ctx, "-uuid")) == 0)
+			r = api->arg(ctx, uuid);
+	}
+	return r;
+}
+
+/* Emit FLAG if the boolean key is on; remembers the first error in *r. */
+static void flag(struct ql_ctx *ctx, const struct ql_host_api *api,
+		 const char *key, const char *flagname, int *r)
+{
+	int on = 0;
+	int got = api->get_bool(ctx, key, &on);
+
+	if (got < 0 && *r == 0)
+		*r = got;
+	else if (got > 0 && on && *r == 0)
+		*r = api->arg(ctx, flagname);
+}
+
+int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	static const char *const displays[] = {
+		"none", "gtk", "sdl", "vnc", "curses", "egl-headless", "spice-app",
+		"dbus", NULL,
+	};
+	static const char *const serials[] = { "stdio", "null", "none", "pty", NULL };
+	const char *pidfile;
+	uint64_t timeout;
+	size_t i;
+	int r = 0, got, daemonize = 0, nographic = 0;
+
+	flag(ctx, api, "nodefaults", "-nodefaults", &r);
+	flag(ctx, api, "no-user-config", "-no-user-config", &r);
+	flag(ctx, api, "nographic", "-nographic", &r);
+	got = api->get_enum(ctx, "display", displays, &i);
+	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-display")) == 0 &&
+	    (r = api->opt_value(ctx, "display", displays[i])) == 0)
+		r = api->opt_end(ctx);
+	else if (got < 0 && r == 0)
+		r = got;
+	got = api->get_enum(ctx, "serial", serials, &i);
+	if (got > 0 && r == 0 && (r = api->arg(ctx, "-serial")) == 0)
+		r = api->arg(ctx, serials[i]);
+	else if (got < 0 && r == 0)
+		r = got;
+	flag(ctx, api, "stopped", "-S", &r);
+	flag(ctx, api, "no-reboot", "-no-reboot", &r);
+	got = api->get_uint(ctx, "reboot-timeout", 0, 65535, &timeout);
+	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-boot")) == 0) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)timeout);
+		if ((r = api->opt_pair(ctx, "reboot-timeout", buf)) == 0)
+			r = api->opt_end(ctx);
+	} else if (got < 0 && r == 0) {
+		r = got;
+	}
+	got = api->get_string(ctx, "pidfile", &pidfile);
+	if (got > 0 && !*pidfile && r == 0)
+		r = api->error(ctx, "pidfile", "empty path, expected a file name");
+	else if (got > 0 && r == 0 && (r = api->arg(ctx, "-pidfile")) == 0)
+		r = api->arg(ctx, pidfile);
+	flag(ctx, api, "daemonize", "-daemonize", &r);
+	if (api->get_bool(ctx, "daemonize", &daemonize) > 0 &&
+	    api->get_bool(ctx, "nographic", &nographic) > 0 && daemonize && nographic)
+		r = api->error(ctx, "daemonize", "cannot be combined with nographic (QEMU refuses it), expected one of them");
+	return r;
+}
+
+int qemu_binary(const struct cfg *cfg, const struct cfg_section *sec,
+		const char *deflt, struct diag *dg, const char **out)
+{
+	const struct cfg_key *k = sec ? cfg_key_find(sec, "binary") : NULL;
+
+	if (!k) {
+		*out = deflt;
+		return 0;
+	}
+	if (k->value[0] != '/')
+		return dg_error(dg, cfg->path, k->line, sec->name, "binary",
+				"'%s' is not an absolute path, expected the full path of a QEMU binary",
+				k->value);
+	*out = k->value;
+	return 0;
+}

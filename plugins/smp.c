@@ -1,0 +1,105 @@
+/*
+ * [smp]: cpus, sockets, dies, cores, threads, maxcpus
+ * -> -smp CPUS,key=value,... (cpus first as the implied key, the others in
+ * file order).  Checks what QEMU 7.2 would reject, with clearer words:
+ * maxcpus below cpus, and a topology whose product is not maxcpus once the
+ * omitted members are computed the way QEMU computes them.
+ */
+#include <qlaunch/plugin.h>
+
+#include <errno.h>
+
+#define SMP_MAX 65535
+
+struct smp {
+	uint64_t cpus, sockets, dies, cores, threads, maxcpus;
+};
+
+/* Fill in omitted members as QEMU 7.2 does for machines preferring cores
+ * (every current x86 machine type); the product check does not depend on
+ * the preference. */
+static void smp_complete(struct smp *s)
+{
+	if (!s->dies)
+		s->dies = 1;
+	if (!s->cpus && !s->maxcpus) {
+		s->sockets = s->sockets ? s->sockets : 1;
+		s->cores = s->cores ? s->cores : 1;
+		s->threads = s->threads ? s->threads : 1;
+	} else {
+		s->maxcpus = s->maxcpus ? s->maxcpus : s->cpus;
+		if (!s->cores) {
+			s->sockets = s->sockets ? s->sockets : 1;
+			s->threads = s->threads ? s->threads : 1;
+			s->cores = s->maxcpus / (s->sockets * s->dies * s->threads);
+		} else if (!s->sockets) {
+			s->threads = s->threads ? s->threads : 1;
+			s->sockets = s->maxcpus / (s->dies * s->cores * s->threads);
+		}
+		if (!s->threads)
+			s->threads = s->maxcpus / (s->sockets * s->dies * s->cores);
+	}
+}
+
+static int smp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	static const char *const names[] = {
+		"cpus", "sockets", "dies", "cores", "threads", "maxcpus",
+	};
+	static const char *const skip[] = { "cpus", NULL };
+	struct smp s = { 0 };
+	uint64_t *fields[] = { &s.cpus, &s.sockets, &s.dies, &s.cores,
+			       &s.threads, &s.maxcpus };
+	uint64_t product;
+	const char *cpus;
+	int bad = 0, r;
+
+	for (size_t i = 0; i < 6; i++)
+		if (api->get_uint(ctx, names[i], 1, SMP_MAX, fields[i]) < 0)
+			bad = 1;
+	if (bad)
+		return -EINVAL;
+	if (!s.cpus && !s.sockets && !s.dies && !s.cores && !s.threads && !s.maxcpus)
+		return api->error(ctx, NULL, "empty section, expected at least cpus");
+	if (s.cpus && s.maxcpus && s.maxcpus < s.cpus)
+		return api->error(ctx, "maxcpus", "maxcpus %llu is less than cpus %llu, expected maxcpus >= cpus",
+				  (unsigned long long)s.maxcpus, (unsigned long long)s.cpus);
+	smp_complete(&s);
+	product = s.sockets * s.dies * s.cores * s.threads;
+	if (s.maxcpus && product != s.maxcpus)
+		return api->error(ctx, NULL,
+				  "sockets*dies*cores*threads is %llu*%llu*%llu*%llu = %llu, expected it to equal maxcpus (%llu)",
+				  (unsigned long long)s.sockets, (unsigned long long)s.dies,
+				  (unsigned long long)s.cores, (unsigned long long)s.threads,
+				  (unsigned long long)product, (unsigned long long)s.maxcpus);
+	if (!s.maxcpus && s.cpus == 0 && product > SMP_MAX)
+		return api->error(ctx, NULL, "topology of %llu CPUs is too large, expected at most %d",
+				  (unsigned long long)product, SMP_MAX);
+	if ((r = api->opt_begin(ctx, "-smp")) < 0)
+		return r;
+	if (api->get_string(ctx, "cpus", &cpus) > 0 &&
+	    (r = api->opt_value(ctx, "cpus", cpus)) < 0)
+		return r;
+	if ((r = api->opt_rest(ctx, skip)) < 0)
+		return r;
+	return api->opt_end(ctx);
+}
+
+static const char *const smp_keys[] = {
+	"cpus", "sockets", "dies", "cores", "threads", "maxcpus", NULL,
+};
+
+static const struct ql_section_type smp_sections[] = {
+	{ "smp", QL_SECTION_SINGLE, smp_keys },
+	{ NULL, 0, NULL },
+};
+
+QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
+	QL_PLUGIN_HEADER,
+	.name = "smp",
+	.version = "1.0",
+	.description = "virtual CPU count and topology (-smp)",
+	.sections = smp_sections,
+	.order = QL_ORDER_SMP,
+	.emit = smp_emit,
+};
