@@ -112,9 +112,10 @@ static size_t distance(const char *a, const char *b, size_t cap)
 const char *val_suggest(const char *word, const char *const *candidates)
 {
 	const char *best = NULL;
-	size_t cap = strlen(word) <= 3 ? 1 : 2, best_d = cap + 1;
+	size_t len = strlen(word), cap = len <= 2 ? 0 : len <= 3 ? 1 : 2;
+	size_t best_d = cap + 1;
 
-	if (!candidates)
+	if (!candidates || cap == 0)
 		return NULL;
 	for (; *candidates; candidates++) {
 		size_t d = distance(word, *candidates, cap);

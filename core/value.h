@@ -13,7 +13,7 @@ int val_size(const char *s, uint64_t unit, uint64_t *out);
 /* on/yes/true -> 1, off/no/false -> 0; -EINVAL otherwise. */
 int val_bool(const char *s, int *out);
 /* The candidate closest to word (edit distance at most 2, at most 1 for
- * words of up to 3 letters), or NULL.  candidates is NULL-terminated. */
+ * words of 3 letters, none for shorter ones), or NULL.  candidates is NULL-terminated. */
 const char *val_suggest(const char *word, const char *const *candidates);
 
 #endif

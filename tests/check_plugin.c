@@ -1,0 +1,304 @@
+/* The plugin loader (core/plugin.c) and the host API's bookkeeping
+ * (core/host.c, core/build.c) with plugins built only for these tests. */
+#include <qlconfig.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "plugin.h"
+#include "testutil.h"
+
+static const char *test_plugins(void)
+{
+	const char *d = getenv("QLAUNCH_TEST_PLUGIN_DIR");
+
+	ck_assert_msg(d != NULL, "QLAUNCH_TEST_PLUGIN_DIR is not set");
+	return d;
+}
+
+/* Make TMP/sub and copy the named test plugins into it. */
+static const char *dir_with(const char *sub, const char *const *names)
+{
+	static char dir[512];
+	char src[1024], dst[1024], buf[65536];
+
+	snprintf(dir, sizeof(dir), "%s/%s", tu_tmpdir(), sub);
+	mkdir(dir, 0755);
+	for (; *names; names++) {
+		int in, out;
+		ssize_t n;
+
+		snprintf(src, sizeof(src), "%s/%s.so", test_plugins(), *names);
+		snprintf(dst, sizeof(dst), "%s/%s.so", dir, *names);
+		in = open(src, O_RDONLY | O_CLOEXEC);
+		ck_assert_msg(in >= 0, "missing %s", src);
+		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		ck_assert_int_ge(out, 0);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			ck_assert_int_eq(write(out, buf, (size_t)n), n);
+		close(in);
+		close(out);
+	}
+	return dir;
+}
+
+/* Load from one directory; return the errors with the dir shown as "D". */
+static char *load_errors(const char *dir, struct plg_set **set)
+{
+	struct diag dg = DIAG_INIT;
+	struct plg_set *s = NULL;
+	char *err, *p;
+	size_t n = strlen(dir);
+
+	s = tu_plugins(dir, &dg);
+	err = tu_join_diag(&dg);
+	while ((p = strstr(err, dir))) {
+		p[0] = 'D';
+		memmove(p + 1, p + n, strlen(p + n) + 1);
+	}
+	dg_release(&dg);
+	if (set)
+		*set = s;
+	else
+		plg_set_free(s);
+	return err;
+}
+
+#define ck_load_error(variant, expect) do { \
+		static const char *const n_[] = { variant, NULL }; \
+		char *e_ = load_errors(dir_with(variant, n_), NULL); \
+		ck_assert_str_eq(e_, expect); \
+		free(e_); \
+	} while (0)
+
+static void setup(void) { tu_tmpdir(); }
+static void teardown(void) { tu_cleanup(); }
+
+START_TEST(good_plugin_loads)
+{
+	static const char *const names[] = { "tgood", NULL };
+	struct plg_set *set;
+	char *err = load_errors(dir_with("good", names), &set);
+
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(set->n, 1);
+	ck_assert_str_eq(set->v[0].desc.name, "tgood");
+	ck_assert_str_eq(set->v[0].desc.version, "0.1");
+	ck_assert_int_eq(set->v[0].desc.order, 500);
+	ck_assert_str_eq(set->v[0].desc.sections[0].name, "tsingle");
+	ck_assert_str_eq(set->v[0].desc.sections[1].name, "tmulti");
+	ck_assert_ptr_nonnull(strstr(set->v[0].path, "/good/tgood.so"));
+	free(err);
+	plg_set_free(set);
+}
+END_TEST
+
+START_TEST(broken_plugins_named_clearly)
+{
+	ck_load_error("tnosym", "D/tnosym.so: not a qlaunch plugin: it does not export ql_plugin_v1");
+	ck_load_error("tmagic", "D/tmagic.so: not a qlaunch plugin: descriptor ql_plugin_v1 has magic 0xdeadbeef, expected 0x514c504c");
+	ck_load_error("tabi2", "D/tabi2.so: plugin built for ABI 2 (it exports ql_plugin_v2), this qlaunch supports ABI 1 (ql_plugin_v1)");
+	ck_load_error("tfuture", "D/tfuture.so: plugin needs ABI 1.99, newer than this qlaunch's 1.0; upgrade qlaunch");
+	ck_load_error("tname", "D/tname.so: plugin calls itself 'other', expected 'tname' (its file name)");
+}
+END_TEST
+
+START_TEST(junk_file_is_a_dlopen_error)
+{
+	char path[600], *err;
+	const char *dir;
+	FILE *f;
+
+	dir = dir_with("junk", (const char *const[]){ NULL });
+	snprintf(path, sizeof(path), "%s/junk.so", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("this is not an ELF file\n", f);
+	fclose(f);
+	err = load_errors(dir, NULL);
+	ck_assert_msg(strncmp(err, "D/junk.so: cannot load plugin: ", 31) == 0, "got: %s", err);
+	free(err);
+}
+END_TEST
+
+START_TEST(only_regular_so_files)
+{
+	static const char *const names[] = { "tgood", NULL };
+	const char *dir = dir_with("mixed", names);
+	char path[600];
+	struct plg_set *set;
+	char *err;
+
+	snprintf(path, sizeof(path), "%s/adir.so", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/fifo.so", dir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/readme.txt", dir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/.so", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	err = load_errors(dir, &set);
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(set->n, 1);
+	free(err);
+	plg_set_free(set);
+}
+END_TEST
+
+START_TEST(conflicting_owners)
+{
+	static const char *const names[] = { "tgood", "tdup", NULL };
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set = tu_plugins(dir_with("dup", names), &dg);
+	struct cfg *cfg = NULL;
+	struct launch l;
+	char *err;
+
+	ck_assert(!dg_failed(&dg));
+	ck_assert_int_eq(cfg_load(tu_write("c.ini", "[tsingle]\n", 10), &dg, &cfg), 0);
+	ck_assert_int_eq(bld_launch(cfg, set, QL_MODE_CHECK, "/q", &dg, &l), -EINVAL);
+	err = tu_join_diag(&dg);
+	/* tdup sorts first, so tgood is the second claimant */
+	ck_assert_ptr_nonnull(strstr(err, "/dup/tgood.so: section type [tsingle] is also claimed by "));
+	ck_assert_ptr_nonnull(strstr(err, "/dup/tdup.so, expected one owner per section type"));
+	free(err);
+	cfg_free(cfg);
+	plg_set_free(set);
+	dg_release(&dg);
+}
+END_TEST
+
+START_TEST(search_path_and_masking)
+{
+	static const char *const good[] = { "tgood", NULL };
+	static const char *const dirs[] = { "/explicit" };
+	struct strv p = STRV_INIT;
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set = NULL;
+	char first[512], second[512];
+
+	ck_assert_int_eq(plg_search_path(dirs, 1, "a::b:", "/deflt", &p), 0);
+	ck_assert_uint_eq(p.n, 4);
+	ck_assert_str_eq(p.v[0], "/explicit");
+	ck_assert_str_eq(p.v[1], "?a");
+	ck_assert_str_eq(p.v[2], "?b");
+	ck_assert_str_eq(p.v[3], "?/deflt");
+	sv_release(&p);
+
+	snprintf(first, sizeof(first), "%s", dir_with("one", good));
+	snprintf(second, sizeof(second), "%s", dir_with("two", good));
+	ck_assert_int_eq(sv_push(&p, first), 0);
+	ck_assert_int_eq(sv_push(&p, "?/nonexistent/optional"), 0);
+	ck_assert_int_eq(sv_push(&p, second), 0);
+	ck_assert_int_eq(plg_load_all(&p, &dg, &set), 0);
+	ck_assert_uint_eq(set->n, 1);
+	ck_assert_ptr_nonnull(strstr(set->v[0].path, "/one/tgood.so"));
+	plg_set_free(set);
+	sv_release(&p);
+
+	/* an explicit directory that does not exist is an error */
+	ck_assert_int_eq(sv_push(&p, "/nonexistent/explicit"), 0);
+	ck_assert_int_eq(plg_load_all(&p, &dg, &set), -EINVAL);
+	ck_assert_str_eq(dg.msgs.v[0], "/nonexistent/explicit: cannot open plugin directory: No such file or directory");
+	plg_set_free(set);
+	sv_release(&p);
+	dg_release(&dg);
+}
+END_TEST
+
+/* Build ini with the given test plugins; returns argv or errors. */
+static char *build_with(const char *const *names, const char *ini, int *ok)
+{
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set = tu_plugins(dir_with("b", names), &dg);
+	struct strbuf sb = STRBUF_INIT;
+	struct cfg *cfg = NULL;
+	struct launch l;
+
+	ck_assert(!dg_failed(&dg));
+	ck_assert_int_eq(cfg_load(tu_write("b.ini", ini, strlen(ini)), &dg, &cfg), 0);
+	*ok = bld_launch(cfg, set, QL_MODE_PRINT, "/q", &dg, &l) == 0;
+	if (*ok) {
+		for (size_t i = 0; i < l.argv.n; i++)
+			sb_printf(&sb, "%s%s", i ? " " : "", l.argv.v[i]);
+		launch_release(&l);
+	} else {
+		char *e = tu_join_diag(&dg);
+
+		sb_adds(&sb, e);
+		free(e);
+	}
+	cfg_free(cfg);
+	plg_set_free(set);
+	dg_release(&dg);
+	return sb_detach(&sb);
+}
+
+START_TEST(plugin_failures_reported)
+{
+	static const char *const names[] = { "tsilent", "topen", NULL };
+	int ok;
+	char *out = build_with(names, "[tsilent]\n[topen]\n", &ok);
+
+	ck_assert(!ok);
+	ck_assert_ptr_nonnull(strstr(out, "/b.ini:1: [tsilent]: plugin failed (Input/output error) without saying why"));
+	ck_assert_ptr_nonnull(strstr(out, "/b.ini:2: [topen]: plugin bug: option -x was never ended"));
+	free(out);
+}
+END_TEST
+
+START_TEST(references_and_order)
+{
+	static const char *const names[] = { "tgood", NULL };
+	int ok;
+	char *out;
+
+	out = build_with(names, "[tmulti.B]\nref = A\nx = 1,2\n[tsingle]\na = first\n[tmulti.A]\n", &ok);
+	ck_assert_msg(ok, "%s", out);
+	/* same order number: file order; values escaped, ids keep case */
+	ck_assert_str_eq(out, "/q -tmulti id=B,x=1,,2 first -tmulti id=A");
+	free(out);
+	out = build_with(names, "[tmulti.B]\nref = a\n", &ok);
+	ck_assert(!ok);
+	ck_assert_ptr_nonnull(strstr(out, "/b.ini:2: [tmulti.B] ref: refers to [tmulti.a], which is not defined, "
+				     "expected the id of a [tmulti.ID] section"));
+	free(out);
+	out = build_with(names, "[tsingle.x]\n[tmulti]\n[tsingle]\nc = 1\n", &ok);
+	ck_assert(!ok);
+	ck_assert_ptr_nonnull(strstr(out, "/b.ini:1: [tsingle.x]: [tsingle] takes no id, expected [tsingle]"));
+	ck_assert_ptr_nonnull(strstr(out, "/b.ini:2: [tmulti]: [tmulti] needs an id, expected [tmulti.ID]"));
+	ck_assert_ptr_nonnull(strstr(out, "/b.ini:4: [tsingle] c: unknown key, expected one of: a, b"));
+	free(out);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plugin");
+	TCase *tc = tcase_create("loader");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, good_plugin_loads);
+	tcase_add_test(tc, broken_plugins_named_clearly);
+	tcase_add_test(tc, junk_file_is_a_dlopen_error);
+	tcase_add_test(tc, only_regular_so_files);
+	tcase_add_test(tc, conflicting_owners);
+	tcase_add_test(tc, search_path_and_masking);
+	tcase_add_test(tc, plugin_failures_reported);
+	tcase_add_test(tc, references_and_order);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

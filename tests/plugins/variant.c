@@ -1,0 +1,120 @@
+/*
+ * Plugins built only for the loader tests, one variant per -D flag:
+ *   GOOD     a well-formed plugin "tgood" owning [tsingle] and [tmulti.ID]
+ *   NOSYM    exports no descriptor at all
+ *   MAGIC    wrong magic number
+ *   ABI2     built for ABI 2 (exports ql_plugin_v2)
+ *   FUTURE   needs ABI 1.99
+ *   NAME     descriptor name differs from the file name
+ *   DUP      claims [tsingle] too
+ *   SILENT   fails without reporting why
+ *   OPEN     leaves an option open
+ * The file name (stem) of each is given as STEM.
+ */
+#include <qlaunch/plugin.h>
+
+#include <errno.h>
+
+__attribute__((unused))
+static int good_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	static const char *const skip[] = { "ref", NULL };
+	const char *id = api->section_id(ctx), *ref;
+	int r;
+
+	if (!id) {
+		const char *a = "unset";
+
+		api->get_string(ctx, "a", &a);
+		return api->arg(ctx, a);
+	}
+	if (api->get_string(ctx, "ref", &ref) > 0 &&
+	    (r = api->require_id(ctx, "ref", "tmulti", ref)) < 0)
+		return r;
+	if ((r = api->opt_begin(ctx, "-tmulti")) < 0 ||
+	    (r = api->opt_pair(ctx, "id", id)) < 0 ||
+	    (r = api->opt_rest(ctx, skip)) < 0)
+		return r;
+	return api->opt_end(ctx);
+}
+
+__attribute__((unused))
+static int silent_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	(void)ctx;
+	(void)api;
+	return -EIO;
+}
+
+__attribute__((unused))
+static int open_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	return api->opt_begin(ctx, "-x");
+}
+
+__attribute__((unused))
+static const char *const single_keys[] = { "a", "b", NULL };
+
+__attribute__((unused))
+static const struct ql_section_type sections[] = {
+#if defined(GOOD)
+	{ "tsingle", QL_SECTION_SINGLE, single_keys },
+	{ "tmulti", QL_SECTION_MULTI, NULL },
+#elif defined(DUP)
+	{ "tsingle", QL_SECTION_SINGLE, single_keys },
+#elif defined(SILENT)
+	{ "tsilent", QL_SECTION_SINGLE, NULL },
+#elif defined(OPEN)
+	{ "topen", QL_SECTION_SINGLE, NULL },
+#else
+	{ "tother", QL_SECTION_SINGLE, NULL },
+#endif
+	{ NULL, 0, NULL },
+};
+
+#if defined(NOSYM)
+QL_PLUGIN_EXPORT const int tnosym_marker = 1;
+#else
+#if defined(ABI2)
+#define DESCRIPTOR ql_plugin_v2
+#else
+#define DESCRIPTOR QL_PLUGIN_DESCRIPTOR
+#endif
+#if defined(MAGIC)
+#define MAGIC_VALUE 0xdeadbeefU
+#else
+#define MAGIC_VALUE QL_PLUGIN_MAGIC
+#endif
+#if defined(ABI2)
+#define MAJOR_VALUE 2
+#else
+#define MAJOR_VALUE QL_ABI_MAJOR
+#endif
+#if defined(FUTURE)
+#define MINOR_VALUE 99
+#else
+#define MINOR_VALUE QL_ABI_MINOR
+#endif
+QL_PLUGIN_EXPORT const struct ql_plugin DESCRIPTOR = {
+	.magic = MAGIC_VALUE,
+	.abi_major = MAJOR_VALUE,
+	.abi_minor = MINOR_VALUE,
+	.struct_size = sizeof(struct ql_plugin),
+#if defined(NAME)
+	.name = "other",
+#else
+	.name = STEM,
+#endif
+	.version = "0.1",
+	.description = "loader test plugin",
+	.sections = sections,
+	.order = 500,
+#if defined(SILENT)
+	.emit = silent_emit,
+#elif defined(OPEN)
+	.emit = open_emit,
+#else
+	.emit = good_emit,
+#endif
+};
+#endif

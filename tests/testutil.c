@@ -1,0 +1,98 @@
+#include <qlconfig.h>
+
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+static char path[512];
+
+const char *tu_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		const char *base = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/qltest.XXXXXX", base ? base : "/tmp");
+		ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	}
+	return tmpdir;
+}
+
+const char *tu_write(const char *name, const char *text, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tu_tmpdir(), name);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+struct plg_set *tu_plugins(const char *dir, struct diag *dg)
+{
+	struct strv p = STRV_INIT;
+	struct plg_set *set = NULL;
+
+	if (!dir)
+		dir = getenv("QLAUNCH_PLUGIN_DIR");
+	ck_assert_msg(dir != NULL, "QLAUNCH_PLUGIN_DIR is not set");
+	ck_assert_int_eq(sv_push(&p, dir), 0);
+	plg_load_all(&p, dg, &set);
+	sv_release(&p);
+	return set;
+}
+
+char *tu_join_diag(const struct diag *dg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < dg->msgs.n; i++)
+		sb_printf(&sb, "%s%s", i ? "\n" : "", dg->msgs.v[i]);
+	return sb_detach(&sb);
+}
+
+char *tu_build(const char *ini, char **errors)
+{
+	struct diag dg = DIAG_INIT;
+	struct launch l;
+	struct plg_set *set;
+	struct cfg *cfg = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char *out = NULL;
+
+	*errors = NULL;
+	set = tu_plugins(NULL, &dg);
+	ck_assert_msg(!dg_failed(&dg), "plugins failed to load");
+	if (cfg_load(tu_write("t.ini", ini, strlen(ini)), &dg, &cfg) == 0 &&
+	    bld_launch(cfg, set, QL_MODE_PRINT, "/usr/bin/qemu", &dg, &l) == 0) {
+		for (size_t i = 1; i < l.argv.n; i++)
+			sb_printf(&sb, "%s%s", i > 1 ? " " : "", l.argv.v[i]);
+		out = sb_detach(&sb);
+		launch_release(&l);
+	} else {
+		dg_sort(&dg);
+		*errors = tu_join_diag(&dg);
+	}
+	cfg_free(cfg);
+	plg_set_free(set);
+	dg_release(&dg);
+	return out;
+}
+
+void tu_cleanup(void)
+{
+	char cmd[300];
+
+	if (!tmpdir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	tmpdir[0] = '\0';
+}

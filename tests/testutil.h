@@ -1,0 +1,27 @@
+/* Helpers shared by the check suites. */
+#ifndef QL_TESTUTIL_H
+#define QL_TESTUTIL_H
+
+#include "build.h"
+#include "config.h"
+#include "diag.h"
+#include "plugin.h"
+
+/* A fresh temp directory (removed by tu_cleanup). */
+const char *tu_tmpdir(void);
+/* Write text to TMPDIR/name; returns the path (static storage per call
+ * site is not kept: the caller copies if needed; valid until next call). */
+const char *tu_write(const char *name, const char *text, size_t len);
+/* Load plugins from dir only (NULL: $QLAUNCH_PLUGIN_DIR). */
+struct plg_set *tu_plugins(const char *dir, struct diag *dg);
+/*
+ * Build the argv for an INI text with the standard plugins.  Returns the
+ * argv after argv[0], joined with single spaces, or NULL on failure; the
+ * errors, joined with '\n', are then in *errors.  Both malloc'd.
+ */
+char *tu_build(const char *ini, char **errors);
+/* Join a diag's messages with '\n' (malloc'd). */
+char *tu_join_diag(const struct diag *dg);
+void tu_cleanup(void);
+
+#endif
