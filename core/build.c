@@ -34,20 +34,14 @@ static const struct ql_section_type qemu_type = {
 };
 
 static int owners_add(struct owners *o, const struct ql_section_type *t,
-		      const struct plg *p, struct diag *dg)
+		      const struct plg *p)
 {
-	unsigned prev;
-	int r = sm_insert(&o->map, t->name, (unsigned)o->n, &prev);
+	int r = sm_insert(&o->map, t->name, (unsigned)o->n, NULL);
 
 	if (r < 0)
 		return r;
-	if (r == 0) {
-		const struct plg *q = o->plugins[prev];
-
-		return dg_error(dg, p->path, 0, NULL, NULL,
-				"section type [%s] is also claimed by %s, expected one owner per section type",
-				t->name, q ? q->path : "the qlaunch core");
-	}
+	if (r == 0)     /* plg_load_all refuses such plugin sets */
+		return -EINVAL;
 	o->types[o->n] = t;
 	o->plugins[o->n] = p;
 	o->names[o->n] = t->name;
@@ -55,8 +49,7 @@ static int owners_add(struct owners *o, const struct ql_section_type *t,
 	return 0;
 }
 
-static int owners_init(struct owners *o, const struct plg_set *plugins,
-		       struct diag *dg)
+static int owners_init(struct owners *o, const struct plg_set *plugins)
 {
 	size_t total = 1;
 	int r = 0;
@@ -69,12 +62,12 @@ static int owners_init(struct owners *o, const struct plg_set *plugins,
 	o->names = calloc(total + 1, sizeof(*o->names));
 	if (!o->types || !o->plugins || !o->names)
 		return -ENOMEM;
-	r = owners_add(o, &qemu_type, NULL, dg);
-	for (size_t i = 0; i < plugins->n && r != -ENOMEM; i++)
+	r = owners_add(o, &qemu_type, NULL);
+	for (size_t i = 0; i < plugins->n && r == 0; i++)
 		for (const struct ql_section_type *t = plugins->v[i].desc.sections;
-		     t->name && r != -ENOMEM; t++)
-			r = owners_add(o, t, &plugins->v[i], dg);
-	return r == -ENOMEM ? r : dg_failed(dg) ? -EINVAL : 0;
+		     t->name && r == 0; t++)
+			r = owners_add(o, t, &plugins->v[i]);
+	return r;
 }
 
 static void owners_release(struct owners *o)
@@ -202,7 +195,9 @@ int bld_launch(const struct cfg *cfg, const struct plg_set *plugins,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = owners_init(&o, plugins, dg);
+	r = owners_init(&o, plugins);
+	if (r == -EINVAL)
+		dg_error(dg, NULL, 0, NULL, NULL, "conflicting plugins (see 'qlaunch plugins')");
 	if (r < 0)
 		goto out;
 	steps = calloc(cfg->nsections * 2 + 1, sizeof(*steps));

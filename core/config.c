@@ -200,6 +200,37 @@ static void scan_section(struct scan *sc, char *line, unsigned lineno)
 	sc->bad_section = 0;
 }
 
+/*
+ * iniparser takes a quoted value up to its closing quote and silently drops
+ * whatever follows; an unclosed quote it keeps as text.  Both lose what the
+ * user wrote, so both are errors here; a comment after the quote is fine.
+ */
+static int check_quotes(struct scan *sc, const char *value,
+			const char *section, const char *key, unsigned lineno)
+{
+	const char *close, *rest;
+
+	if (*value != '"' && *value != '\'')
+		return 0;
+	close = strchr(value + 1, *value);
+	if (!close) {
+		sc->failed = 1;
+		return dg_error(sc->dg, sc->path, lineno, section, key,
+				"the value opens a quote (%c) but does not close it, expected a closing %c",
+				*value, *value);
+	}
+	rest = close + 1;
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (*rest && *rest != ';' && *rest != '#') {
+		sc->failed = 1;
+		return dg_error(sc->dg, sc->path, lineno, section, key,
+				"text after the closing quote ('%s') would be lost, expected the whole value inside the quotes",
+				rest);
+	}
+	return 0;
+}
+
 static void scan_key(struct scan *sc, char *line, unsigned lineno)
 {
 	char *eq = strchr(line, '='), *key;
@@ -232,6 +263,8 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 		sc->failed = 1;
 		return;
 	}
+	if (check_quotes(sc, strip(eq + 1), sec->name, key, lineno) < 0)
+		return;
 	if (sb_printf(&full, "%s:%s", sec->name, key) < 0) {
 		sc->oom = 1;
 		return;

@@ -18,6 +18,7 @@
 #include "exec.h"
 #include "output.h"
 #include "plugin.h"
+#include "qemu.h"
 
 #ifndef PLUGINDIR
 #error "PLUGINDIR must be defined by the build"
@@ -159,6 +160,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 static int load_plugins(const struct options *o, struct diag *dg,
 			struct plg_set **set)
 {
+	static const char *const reserved[] = { QEMU_SECTION, NULL };
 	struct strv path = STRV_INIT;
 	int r;
 
@@ -171,7 +173,7 @@ static int load_plugins(const struct options *o, struct diag *dg,
 	r = plg_search_path((const char *const *)o->plugin_dirs.v,
 			    o->plugin_dirs.n, env, PLUGINDIR, &path);
 	if (r == 0)
-		r = plg_load_all(&path, dg, set);
+		r = plg_load_all(&path, reserved, dg, set);
 	sv_release(&path);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,14 +205,45 @@ fail:
 	return r;
 }
 
+/* Every section type has one owner: the core (reserved) or one plugin. */
+static int check_owners(const struct plg_set *set, const char *const *reserved,
+			struct diag *dg)
+{
+	struct strmap owner = STRMAP_INIT;
+	unsigned prev;
+	int r = 0;
+
+	for (; reserved && *reserved && r >= 0; reserved++)
+		r = sm_insert(&owner, *reserved, UINT32_MAX, NULL);
+	for (size_t i = 0; i < set->n && r >= 0; i++) {
+		const struct plg *p = &set->v[i];
+
+		for (const struct ql_section_type *t = p->desc.sections; t->name; t++) {
+			r = sm_insert(&owner, t->name, (unsigned)i, &prev);
+			if (r < 0)
+				break;
+			if (r == 0 && prev == UINT32_MAX)
+				r = dg_error(dg, p->path, 0, NULL, NULL,
+					     "section type [%s] belongs to the qlaunch core, expected another name",
+					     t->name);
+			else if (r == 0)
+				r = dg_error(dg, p->path, 0, NULL, NULL,
+					     "section type [%s] is also claimed by %s, expected one owner per section type",
+					     t->name, set->v[prev].path);
+		}
+	}
+	sm_release(&owner);
+	return r == -ENOMEM ? r : dg_failed(dg) ? -EINVAL : 0;
+}
+
 static int cmp_plg(const void *a, const void *b)
 {
 	return strcmp(((const struct plg *)a)->desc.name,
 		      ((const struct plg *)b)->desc.name);
 }
 
-int plg_load_all(const struct strv *path, struct diag *dg,
-		 struct plg_set **out)
+int plg_load_all(const struct strv *path, const char *const *reserved,
+		 struct diag *dg, struct plg_set **out)
 {
 	struct strv files = STRV_INIT;
 	struct strmap seen = STRMAP_INIT;
@@ -261,7 +293,9 @@ int plg_load_all(const struct strv *path, struct diag *dg,
 			set->n++;
 	}
 	qsort(set->v, set->n, sizeof(*set->v), cmp_plg);
-	r = failed ? -EINVAL : 0;
+	r = check_owners(set, reserved, dg);
+	if (r == 0 && failed)
+		r = -EINVAL;
 out:
 	sm_release(&seen);
 	sv_release(&stems);

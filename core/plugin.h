@@ -37,13 +37,14 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
 		    const char *deflt, struct strv *out);
 
 /*
- * Load every plugin on the search path.  Problems are added to dg, naming
- * the file; the plugins that did load are still returned in *out (free with
- * plg_set_free) so callers can report on them.  Returns 0 if nothing went
- * wrong, -EINVAL or -ENOMEM otherwise.
+ * Load every plugin on the search path.  A section type may have one owner
+ * only, and the types in reserved (NULL-terminated, may be NULL) belong to
+ * the core.  Problems are added to dg, naming the file; the plugins that
+ * did load are still returned in *out (free with plg_set_free) so callers
+ * can report on them.  Returns 0 if nothing went wrong, -EINVAL or -ENOMEM.
  */
-int plg_load_all(const struct strv *path, struct diag *dg,
-		 struct plg_set **out);
+int plg_load_all(const struct strv *path, const char *const *reserved,
+		 struct diag *dg, struct plg_set **out);
 
 /* Check one loaded descriptor; exposed for tests.  Returns 0 or reports. */
 int plg_check_desc(const char *path, const char *stem,

@@ -48,9 +48,10 @@ int qemu_emit_head(struct ql_ctx *ctx, const struct ql_host_api *api)
 	return r;
 }
 
-/* Emit FLAG if the boolean key is on; remembers the first error in *r. */
-static void flag(struct ql_ctx *ctx, const struct ql_host_api *api,
-		 const char *key, const char *flagname, int *r)
+/* Emit FLAG if the boolean key is on; remembers the first error in *r.
+ * Returns the key's value (0 if absent or invalid). */
+static int flag(struct ql_ctx *ctx, const struct ql_host_api *api,
+		const char *key, const char *flagname, int *r)
 {
 	int on = 0;
 	int got = api->get_bool(ctx, key, &on);
@@ -59,34 +60,35 @@ static void flag(struct ql_ctx *ctx, const struct ql_host_api *api,
 		*r = got;
 	else if (got > 0 && on && *r == 0)
 		*r = api->arg(ctx, flagname);
+	return got > 0 && on;
 }
 
 int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	static const char *const displays[] = {
-		"none", "gtk", "sdl", "vnc", "curses", "egl-headless", "spice-app",
-		"dbus", NULL,
+		"none", "gtk", "sdl", "curses", "egl-headless", "spice-app", "dbus",
+		NULL,
 	};
 	static const char *const serials[] = { "stdio", "null", "none", "pty", NULL };
 	const char *pidfile;
 	uint64_t timeout;
-	size_t i;
-	int r = 0, got, daemonize = 0, nographic = 0;
+	size_t i, serial = 0;
+	int r = 0, got, daemonize, nographic, has_serial;
 
 	flag(ctx, api, "nodefaults", "-nodefaults", &r);
 	flag(ctx, api, "no-user-config", "-no-user-config", &r);
-	flag(ctx, api, "nographic", "-nographic", &r);
+	nographic = flag(ctx, api, "nographic", "-nographic", &r);
 	got = api->get_enum(ctx, "display", displays, &i);
 	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-display")) == 0 &&
 	    (r = api->opt_value(ctx, "display", displays[i])) == 0)
 		r = api->opt_end(ctx);
 	else if (got < 0 && r == 0)
 		r = got;
-	got = api->get_enum(ctx, "serial", serials, &i);
-	if (got > 0 && r == 0 && (r = api->arg(ctx, "-serial")) == 0)
-		r = api->arg(ctx, serials[i]);
-	else if (got < 0 && r == 0)
-		r = got;
+	has_serial = api->get_enum(ctx, "serial", serials, &serial);
+	if (has_serial > 0 && r == 0 && (r = api->arg(ctx, "-serial")) == 0)
+		r = api->arg(ctx, serials[serial]);
+	else if (has_serial < 0 && r == 0)
+		r = has_serial;
 	flag(ctx, api, "stopped", "-S", &r);
 	flag(ctx, api, "no-reboot", "-no-reboot", &r);
 	got = api->get_uint(ctx, "reboot-timeout", 0, 65535, &timeout);
@@ -104,10 +106,12 @@ int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 		r = api->error(ctx, "pidfile", "empty path, expected a file name");
 	else if (got > 0 && r == 0 && (r = api->arg(ctx, "-pidfile")) == 0)
 		r = api->arg(ctx, pidfile);
-	flag(ctx, api, "daemonize", "-daemonize", &r);
-	if (api->get_bool(ctx, "daemonize", &daemonize) > 0 &&
-	    api->get_bool(ctx, "nographic", &nographic) > 0 && daemonize && nographic)
+	daemonize = flag(ctx, api, "daemonize", "-daemonize", &r);
+	/* QEMU refuses both: a daemon has no terminal */
+	if (daemonize && nographic)
 		r = api->error(ctx, "daemonize", "cannot be combined with nographic (QEMU refuses it), expected one of them");
+	if (daemonize && has_serial > 0 && strcmp(serials[serial], "stdio") == 0)
+		r = api->error(ctx, "daemonize", "cannot be combined with serial = stdio (QEMU refuses it), expected another serial");
 	return r;
 }
 

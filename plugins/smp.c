@@ -50,7 +50,7 @@ static int smp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	struct smp s = { 0 };
 	uint64_t *fields[] = { &s.cpus, &s.sockets, &s.dies, &s.cores,
 			       &s.threads, &s.maxcpus };
-	uint64_t product;
+	uint64_t product, given;
 	const char *cpus;
 	int bad = 0, r;
 
@@ -64,8 +64,15 @@ static int smp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if (s.cpus && s.maxcpus && s.maxcpus < s.cpus)
 		return api->error(ctx, "maxcpus", "maxcpus %llu is less than cpus %llu, expected maxcpus >= cpus",
 				  (unsigned long long)s.maxcpus, (unsigned long long)s.cpus);
+	given = (s.sockets ? s.sockets : 1) * (s.dies ? s.dies : 1) *
+		(s.cores ? s.cores : 1) * (s.threads ? s.threads : 1);
 	smp_complete(&s);
 	product = s.sockets * s.dies * s.cores * s.threads;
+	if (product == 0)       /* a computed member came out as 0 */
+		return api->error(ctx, NULL,
+				  "the given sockets*dies*cores*threads multiply to %llu, more than maxcpus (%llu), "
+				  "expected them to equal maxcpus",
+				  (unsigned long long)given, (unsigned long long)s.maxcpus);
 	if (s.maxcpus && product != s.maxcpus)
 		return api->error(ctx, NULL,
 				  "sockets*dies*cores*threads is %llu*%llu*%llu*%llu = %llu, expected it to equal maxcpus (%llu)",

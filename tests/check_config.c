@@ -146,6 +146,10 @@ START_TEST(bad_structure)
 		  "T/c.ini:2: [memory]: invalid key name 'si ze', expected letters, digits, '-', '_' and '.'");
 	ck_errors("[memory]\n# note \\\nsize = 1G\n",
 		  "T/c.ini:2: comment ends with '\\', which would join the next line to it; expected no backslash at the end of a comment");
+	ck_errors("[qemu]\nname = \"a b\" c\n",
+		  "T/c.ini:2: [qemu] name: text after the closing quote ('c') would be lost, expected the whole value inside the quotes");
+	ck_errors("[qemu]\nname = 'a b\n",
+		  "T/c.ini:2: [qemu] name: the value opens a quote (') but does not close it, expected a closing '");
 	ck_errors("[memory]\nsize = 1G \\\n",
 		  "T/c.ini:2: the last line ends with '\\' but no line follows, expected a value");
 }

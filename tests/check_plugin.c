@@ -155,22 +155,29 @@ END_TEST
 START_TEST(conflicting_owners)
 {
 	static const char *const names[] = { "tgood", "tdup", NULL };
-	struct diag dg = DIAG_INIT;
-	struct plg_set *set = tu_plugins(dir_with("dup", names), &dg);
-	struct cfg *cfg = NULL;
-	struct launch l;
-	char *err;
+	char *err = load_errors(dir_with("dup", names), NULL);
 
-	ck_assert(!dg_failed(&dg));
-	ck_assert_int_eq(cfg_load(tu_write("c.ini", "[tsingle]\n", 10), &dg, &cfg), 0);
-	ck_assert_int_eq(bld_launch(cfg, set, QL_MODE_CHECK, "/q", &dg, &l), -EINVAL);
-	err = tu_join_diag(&dg);
 	/* tdup sorts first, so tgood is the second claimant */
-	ck_assert_ptr_nonnull(strstr(err, "/dup/tgood.so: section type [tsingle] is also claimed by "));
-	ck_assert_ptr_nonnull(strstr(err, "/dup/tdup.so, expected one owner per section type"));
+	ck_assert_str_eq(err, "D/tgood.so: section type [tsingle] is also claimed by D/tdup.so, "
+			 "expected one owner per section type");
 	free(err);
-	cfg_free(cfg);
+}
+END_TEST
+
+START_TEST(core_sections_reserved)
+{
+	static const char *const names[] = { "tgood", NULL };
+	static const char *const reserved[] = { "tmulti", NULL };
+	struct strv p = STRV_INIT;
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set = NULL;
+
+	ck_assert_int_eq(sv_push(&p, dir_with("res", names)), 0);
+	ck_assert_int_eq(plg_load_all(&p, reserved, &dg, &set), -EINVAL);
+	ck_assert_uint_eq(dg.msgs.n, 1);
+	ck_assert_ptr_nonnull(strstr(dg.msgs.v[0], "/res/tgood.so: section type [tmulti] belongs to the qlaunch core, expected another name"));
 	plg_set_free(set);
+	sv_release(&p);
 	dg_release(&dg);
 }
 END_TEST
@@ -197,7 +204,7 @@ START_TEST(search_path_and_masking)
 	ck_assert_int_eq(sv_push(&p, first), 0);
 	ck_assert_int_eq(sv_push(&p, "?/nonexistent/optional"), 0);
 	ck_assert_int_eq(sv_push(&p, second), 0);
-	ck_assert_int_eq(plg_load_all(&p, &dg, &set), 0);
+	ck_assert_int_eq(plg_load_all(&p, NULL, &dg, &set), 0);
 	ck_assert_uint_eq(set->n, 1);
 	ck_assert_ptr_nonnull(strstr(set->v[0].path, "/one/tgood.so"));
 	plg_set_free(set);
@@ -205,7 +212,7 @@ START_TEST(search_path_and_masking)
 
 	/* an explicit directory that does not exist is an error */
 	ck_assert_int_eq(sv_push(&p, "/nonexistent/explicit"), 0);
-	ck_assert_int_eq(plg_load_all(&p, &dg, &set), -EINVAL);
+	ck_assert_int_eq(plg_load_all(&p, NULL, &dg, &set), -EINVAL);
 	ck_assert_str_eq(dg.msgs.v[0], "/nonexistent/explicit: cannot open plugin directory: No such file or directory");
 	plg_set_free(set);
 	sv_release(&p);
@@ -292,6 +299,7 @@ int main(void)
 	tcase_add_test(tc, junk_file_is_a_dlopen_error);
 	tcase_add_test(tc, only_regular_so_files);
 	tcase_add_test(tc, conflicting_owners);
+	tcase_add_test(tc, core_sections_reserved);
 	tcase_add_test(tc, search_path_and_masking);
 	tcase_add_test(tc, plugin_failures_reported);
 	tcase_add_test(tc, references_and_order);

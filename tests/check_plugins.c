@@ -116,6 +116,8 @@ START_TEST(smp_errors)
 		  "T/t.ini:1: [smp]: sockets*dies*cores*threads is 2*1*2*2 = 8, expected it to equal maxcpus (6)");
 	ck_errors("[smp]\ncpus = 6\nsockets = 4\n",
 		  "T/t.ini:1: [smp]: sockets*dies*cores*threads is 4*1*1*1 = 4, expected it to equal maxcpus (6)");
+	ck_errors("[smp]\ncpus = 4\nsockets = 3\ncores = 2\n",
+		  "T/t.ini:1: [smp]: the given sockets*dies*cores*threads multiply to 6, more than maxcpus (4), expected them to equal maxcpus");
 	ck_errors("[smp]\ncpus = 0\n",
 		  "T/t.ini:2: [smp] cpus: invalid value '0', expected a whole number from 1 to 65535");
 	ck_errors("[smp]\n", "T/t.ini:1: [smp]: empty section, expected at least cpus");
@@ -142,7 +144,7 @@ START_TEST(qemu_errors)
 		  "T/t.ini:2: [qemu] binary: 'qemu-system-x86_64' is not an absolute path, expected the full path of a QEMU binary\n"
 		  "T/t.ini:3: [qemu] uuid: invalid UUID '1234', expected 8-4-4-4-12 hexadecimal digits like 6f1c3a52-8d1e-4b7a-9c3f-2e5d7a9b0c11\n"
 		  "T/t.ini:4: [qemu] stopped: invalid boolean 'maybe', expected on, off, yes, no, true or false\n"
-		  "T/t.ini:5: [qemu] display: invalid value 'nonw' (did you mean 'none'?), expected one of: none, gtk, sdl, vnc, curses, egl-headless, spice-app, dbus\n"
+		  "T/t.ini:5: [qemu] display: invalid value 'nonw' (did you mean 'none'?), expected one of: none, gtk, sdl, curses, egl-headless, spice-app, dbus\n"
 		  "T/t.ini:7: [qemu] daemonize: cannot be combined with nographic (QEMU refuses it), expected one of them\n"
 		  "T/t.ini:8: [qemu] kvm: unknown key, expected one of: binary, name, uuid, nodefaults, no-user-config, nographic, display, serial, stopped, no-reboot, reboot-timeout, pidfile, daemonize");
 }

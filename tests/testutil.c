@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "qemu.h"
+
 static char tmpdir[256];
 static char path[512];
 
@@ -36,6 +38,7 @@ const char *tu_write(const char *name, const char *text, size_t len)
 
 struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 {
+	static const char *const reserved[] = { QEMU_SECTION, NULL };
 	struct strv p = STRV_INIT;
 	struct plg_set *set = NULL;
 
@@ -43,7 +46,7 @@ struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 		dir = getenv("QLAUNCH_PLUGIN_DIR");
 	ck_assert_msg(dir != NULL, "QLAUNCH_PLUGIN_DIR is not set");
 	ck_assert_int_eq(sv_push(&p, dir), 0);
-	plg_load_all(&p, dg, &set);
+	plg_load_all(&p, reserved, dg, &set);
 	sv_release(&p);
 	return set;
 }

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Set up a fresh Debian 12 machine for qlaunch and build it in place:
+# install the build, test and run dependencies from Debian, then
+# autoreconf, configure and make.  Safe to run again.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
+libiniparser-dev check qemu-system-x86 python3"
+
+missing=
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
+	echo "setup: installing$missing"
+	$sudo apt-get update -q
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+[ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] ||
+	autoreconf -fi
+[ -f Makefile ] && [ config.status -nt configure ] ||
+	./configure ${QLAUNCH_CONFIGURE_FLAGS:-}
+make -j"$(nproc)"
