@@ -1,0 +1,82 @@
+/*
+ * [rtc]: base (utc, localtime, or a start date YYYY-MM-DD or
+ * YYYY-MM-DDTHH:MM:SS), clock (host, rt, vm), driftfix (slew, none)
+ * -> -rtc base=utc,driftfix=slew,clock=host (keys in file order).
+ * QEMU's values are case-sensitive; wrong ones are caught here.
+ */
+#include <qlaunch/plugin.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+/* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with fields in range. */
+static int valid_date(const char *s)
+{
+	static const char date[] = "dddd-dd-dd", full[] = "dddd-dd-ddTdd:dd:dd";
+	static const int maxv[] = { 9999, 12, 31, 23, 59, 59 };
+	size_t len = strlen(s);
+	const char *shape = len == sizeof(date) - 1 ? date :
+			    len == sizeof(full) - 1 ? full : NULL;
+	int field = 0, v = 0;
+
+	if (!shape)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (shape[i] == 'd') {
+			if (!isdigit((unsigned char)s[i]))
+				return 0;
+			v = v * 10 + (s[i] - '0');
+			continue;
+		}
+		if (s[i] != shape[i])
+			return 0;
+		if (v > maxv[field] || (field > 0 && field < 3 && v == 0))
+			return 0;
+		field++;
+		v = 0;
+	}
+	return 1;
+}
+
+static int rtc_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	static const char *const clocks[] = { "host", "rt", "vm", NULL };
+	static const char *const driftfixes[] = { "slew", "none", NULL };
+	const char *base;
+	size_t i;
+	int r, bad = 0;
+
+	if (api->get_string(ctx, "base", &base) > 0 && strcmp(base, "utc") != 0 &&
+	    strcmp(base, "localtime") != 0 && !valid_date(base))
+		bad = api->error(ctx, "base", "invalid value '%s', expected utc, localtime or a date like "
+				 "2006-06-17 or 2006-06-17T16:01:21", base);
+	if (api->get_enum(ctx, "clock", clocks, &i) < 0)
+		bad = -EINVAL;
+	if (api->get_enum(ctx, "driftfix", driftfixes, &i) < 0)
+		bad = -EINVAL;
+	if (bad)
+		return bad;
+	if (api->key_count(ctx) == 0)
+		return api->error(ctx, NULL, "empty section, expected base, clock or driftfix");
+	if ((r = api->opt_begin(ctx, "-rtc")) < 0 || (r = api->opt_rest(ctx, NULL)) < 0)
+		return r;
+	return api->opt_end(ctx);
+}
+
+static const char *const rtc_keys[] = { "base", "clock", "driftfix", NULL };
+
+static const struct ql_section_type rtc_sections[] = {
+	{ "rtc", QL_SECTION_SINGLE, rtc_keys },
+	{ NULL, 0, NULL },
+};
+
+QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
+	QL_PLUGIN_HEADER,
+	.name = "rtc",
+	.version = "1.0",
+	.description = "real-time clock base, clock source and drift fix (-rtc)",
+	.sections = rtc_sections,
+	.order = QL_ORDER_RTC,
+	.emit = rtc_emit,
+};
