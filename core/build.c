@@ -92,20 +92,22 @@ static void list_keys(struct strbuf *sb, const char *const *keys)
 		sb_printf(sb, "%s%s", i ? ", " : "", keys[i]);
 }
 
-/* Check a section against its type: id or not, known keys. */
+/*
+ * Check a section against its type.  Returns -EINVAL if it has an id where
+ * none is allowed or lacks one (the plugin must not see it), else 0, with
+ * any unknown keys reported: the plugin still checks the known ones.
+ */
 static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
 			 const struct ql_section_type *t, struct diag *dg)
 {
-	int r = 0;
-
 	if (sec->id && !(t->flags & QL_SECTION_MULTI))
-		r = dg_error(dg, cfg->path, sec->line, sec->name, NULL,
-			     "[%s] takes no id, expected [%s]", t->name, t->name);
-	else if (!sec->id && !(t->flags & QL_SECTION_SINGLE))
-		r = dg_error(dg, cfg->path, sec->line, sec->name, NULL,
-			     "[%s] needs an id, expected [%s.ID]", t->name, t->name);
+		return dg_error(dg, cfg->path, sec->line, sec->name, NULL,
+				"[%s] takes no id, expected [%s]", t->name, t->name);
+	if (!sec->id && !(t->flags & QL_SECTION_SINGLE))
+		return dg_error(dg, cfg->path, sec->line, sec->name, NULL,
+				"[%s] needs an id, expected [%s.ID]", t->name, t->name);
 	if (!t->keys)
-		return r;
+		return 0;
 	for (size_t i = 0; i < sec->nkeys; i++) {
 		const struct cfg_key *k = &sec->keys[i];
 		struct strbuf list = STRBUF_INIT;
@@ -116,15 +118,15 @@ static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
 		list_keys(&list, t->keys);
 		hint = val_suggest(k->name, t->keys);
 		if (hint)
-			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
-				     "unknown key (did you mean '%s'?), expected one of: %s",
-				     hint, list.buf ? list.buf : "");
+			dg_error(dg, cfg->path, k->line, sec->name, k->name,
+				 "unknown key (did you mean '%s'?), expected one of: %s",
+				 hint, list.buf ? list.buf : "");
 		else
-			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
-				     "unknown key, expected one of: %s", list.buf ? list.buf : "");
+			dg_error(dg, cfg->path, k->line, sec->name, k->name,
+				 "unknown key, expected one of: %s", list.buf ? list.buf : "");
 		sb_release(&list);
 	}
-	return r;
+	return 0;
 }
 
 static int cmp_step(const void *pa, const void *pb)
@@ -166,8 +168,8 @@ static int plan(const struct cfg *cfg, const struct owners *o,
 					 sec->type);
 			continue;
 		}
-		/* emitted even when it has unknown keys, to report every error */
-		check_section(cfg, sec, o->types[idx], dg);
+		if (check_section(cfg, sec, o->types[idx], dg) < 0)
+			continue;
 		p = o->plugins[idx];
 		if (!p) {                        /* the core's [qemu] */
 			*qemu_sec = sec;

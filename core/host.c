@@ -152,6 +152,8 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 
 static int h_arg(struct ql_ctx *ctx, const char *word)
 {
+	if (!word)
+		return h_error(ctx, NULL, "plugin bug: NULL argument");
 	return sv_push(&ctx->st->argv, word);
 }
 
@@ -165,8 +167,8 @@ static int h_opt_begin(struct ql_ctx *ctx, const char *flag)
 
 static int h_opt_value(struct ql_ctx *ctx, const char *key, const char *value)
 {
-	if (!ctx->opt.flag)
-		return h_error(ctx, key, "plugin bug: value outside an option");
+	if (!ctx->opt.flag || !value)
+		return h_error(ctx, key, "plugin bug: %s", value ? "value outside an option" : "NULL value");
 	if (!*value)
 		return h_error(ctx, key, "empty value, expected a name for %s", ctx->opt.flag);
 	if (strchr(value, '='))
@@ -180,8 +182,8 @@ static int h_opt_value(struct ql_ctx *ctx, const char *key, const char *value)
 
 static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
 {
-	if (!ctx->opt.flag)
-		return h_error(ctx, key, "plugin bug: key outside an option");
+	if (!ctx->opt.flag || !value)
+		return h_error(ctx, key, "plugin bug: %s", value ? "key outside an option" : "NULL value");
 	if (!av_valid_key(key))
 		return h_error(ctx, NULL, "invalid option key '%s', expected letters, digits, '-', '_' and '.'",
 			       key);
@@ -335,7 +337,7 @@ int host_check_refs(struct host_state *st, const struct cfg *cfg)
 			break;
 		}
 		if (!sm_get(&ids, want.buf, &dummy))
-			r = dg_error(st->dg, st->file, ref->line, ref->sec->name, ref->key,
+			dg_error(st->dg, st->file, ref->line, ref->sec->name, ref->key,
 				     "refers to [%s], which is not defined, expected the id of a [%s.ID] section",
 				     want.buf, ref->type);
 		sb_release(&want);

@@ -3,6 +3,7 @@
 #include <qlconfig.h>
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,183 @@ START_TEST(family_order)
 }
 END_TEST
 
+START_TEST(cpu_golden)
+{
+	ck_argv("[cpu]\nmodel = qemu64\npmu = off\nmodel-id = My CPU, v2\n",
+		"-cpu qemu64,pmu=off,model-id=My CPU,, v2");
+	ck_errors("[cpu]\npmu = off\n",
+		  "T/t.ini:1: [cpu]: missing key 'model', expected a CPU model such as qemu64 or max");
+}
+END_TEST
+
+START_TEST(device_golden)
+{
+	ck_argv("[fsdev.share0]\npath = /srv/share\nsecurity_model = none\n"
+		"[device.fs0]\ndriver = virtio-9p-pci\nfsdev = share0\nmount_tag = share\n",
+		"-device virtio-9p-pci,id=fs0,fsdev=share0,mount_tag=share "
+		"-fsdev local,id=share0,path=/srv/share,security_model=none");
+	/* ids keep their case; instances in file order */
+	ck_argv("[device.Rng1]\ndriver = virtio-rng-pci\n[device.rng0]\ndriver = virtio-rng-pci\n",
+		"-device virtio-rng-pci,id=Rng1 -device virtio-rng-pci,id=rng0");
+	ck_argv("[device.d]\ndriver = virtio-blk-pci\nserial = a,b=c\n",
+		"-device virtio-blk-pci,id=d,serial=a,,b=c");
+}
+END_TEST
+
+START_TEST(device_errors)
+{
+	ck_errors("[device.fs0]\ndriver = virtio-9p-pci\nfsdev = share9\nchardev = nope\nmemdev = m\n",
+		  "T/t.ini:3: [device.fs0] fsdev: refers to [fsdev.share9], which is not defined, expected the id of a [fsdev.ID] section\n"
+		  "T/t.ini:4: [device.fs0] chardev: refers to [chardev.nope], which is not defined, expected the id of a [chardev.ID] section\n"
+		  "T/t.ini:5: [device.fs0] memdev: refers to [object.m], which is not defined, expected the id of a [object.ID] section");
+	/* references are case-sensitive, like QEMU ids */
+	ck_errors("[chardev.C0]\nbackend = null\n[device.s]\ndriver = isa-serial\nchardev = c0\n",
+		  "T/t.ini:5: [device.s] chardev: refers to [chardev.c0], which is not defined, expected the id of a [chardev.ID] section");
+	ck_errors("[device.x]\nbus = pcie.0\n",
+		  "T/t.ini:1: [device.x]: missing key 'driver', expected a device driver such as virtio-net-pci");
+	ck_errors("[device]\ndriver = e1000\n",
+		  "T/t.ini:1: [device]: [device] needs an id, expected [device.ID]");
+	ck_errors("[device.a]\ndriver = help\n",
+		  "T/t.ini:2: [device.a] driver: 'help' would make QEMU print help and exit, expected a name for -device");
+}
+END_TEST
+
+START_TEST(chardev_golden)
+{
+	ck_argv("[chardev.serial0]\nbackend = socket\npath = /run/vm1/serial.sock\nserver = on\nwait = off\n",
+		"-chardev socket,id=serial0,path=/run/vm1/serial.sock,server=on,wait=off");
+	ck_argv("[chardev.log]\nbackend = file\npath = /var/log/a,b.log\n",
+		"-chardev file,id=log,path=/var/log/a,,b.log");
+	ck_errors("[chardev.c]\nbackend = socket\npath = /s\nwait = off\n",
+		  "T/t.ini:4: [chardev.c] wait: wait applies to server sockets only (QEMU refuses it), expected server = on");
+	ck_errors("[chardev.c]\nbackend = socket\nserver = off\nwait = off\n",
+		  "T/t.ini:4: [chardev.c] wait: wait applies to server sockets only (QEMU refuses it), expected server = on");
+	ck_errors("[chardev.c]\nbackend = socket\nserver = maybe\n",
+		  "T/t.ini:3: [chardev.c] server: invalid boolean 'maybe', expected on, off, yes, no, true or false");
+	ck_errors("[chardev.c]\npath = /x\n",
+		  "T/t.ini:1: [chardev.c]: missing key 'backend', expected a backend such as socket, file, pty, null or stdio");
+}
+END_TEST
+
+START_TEST(fsdev_golden)
+{
+	ck_argv("[fsdev.s]\ndriver = local\npath = /srv/a,b\nsecurity_model = mapped-xattr\nreadonly = on\n",
+		"-fsdev local,id=s,path=/srv/a,,b,security_model=mapped-xattr,readonly=on");
+	ck_errors("[fsdev.s]\npath = /srv\n",
+		  "T/t.ini:1: [fsdev.s]: missing key 'security_model' (QEMU requires it for local), expected passthrough, mapped-xattr, mapped-file or none");
+	ck_errors("[fsdev.s]\npath = /srv\nsecurity-model = none\n",
+		  "T/t.ini:3: [fsdev.s] security-model: QEMU spells this key security_model, expected security_model");
+	ck_errors("[fsdev.s]\nsecurity_model = None\n",
+		  "T/t.ini:1: [fsdev.s]: missing key 'path', expected the host directory to share\n"
+		  "T/t.ini:2: [fsdev.s] security_model: invalid value 'None' (did you mean 'none'?), expected one of: passthrough, mapped-xattr, mapped-file, none");
+}
+END_TEST
+
+START_TEST(object_golden)
+{
+	ck_argv("[object.mem0]\ntype = memory-backend-file\nmem-path = /dev/shm\nsize = 1G\nshare = on\n",
+		"-object memory-backend-file,id=mem0,mem-path=/dev/shm,size=1G,share=on");
+	ck_errors("[object.o]\nsize = 1G\n",
+		  "T/t.ini:1: [object.o]: missing key 'type', expected an object type such as memory-backend-file");
+}
+END_TEST
+
+START_TEST(rtc_golden)
+{
+	ck_argv("[rtc]\nbase = utc\ndriftfix = slew\nclock = host\n", "-rtc base=utc,driftfix=slew,clock=host");
+	ck_argv("[rtc]\nbase = 2006-06-17T16:01:21\n", "-rtc base=2006-06-17T16:01:21");
+	ck_argv("[rtc]\nbase = 2006-06-17\nclock = vm\n", "-rtc base=2006-06-17,clock=vm");
+	ck_errors("[rtc]\nbase = UTC\nclock = Host\ndriftfix = yes\n",
+		  "T/t.ini:2: [rtc] base: invalid value 'UTC', expected utc, localtime or a date like 2006-06-17 or 2006-06-17T16:01:21\n"
+		  "T/t.ini:3: [rtc] clock: invalid value 'Host' (did you mean 'host'?), expected one of: host, rt, vm\n"
+		  "T/t.ini:4: [rtc] driftfix: invalid value 'yes', expected one of: slew, none");
+	ck_errors("[rtc]\nbase = 2006-13-01\n",
+		  "T/t.ini:2: [rtc] base: invalid value '2006-13-01', expected utc, localtime or a date like 2006-06-17 or 2006-06-17T16:01:21");
+	ck_errors("[rtc]\n", "T/t.ini:1: [rtc]: empty section, expected base, clock or driftfix");
+}
+END_TEST
+
+START_TEST(kernel_golden)
+{
+	/* raw arguments: commas are not doubled */
+	ck_argv("[kernel]\npath = /boot/vmlinuz,1\ninitrd = /boot/initrd\nappend = console=ttyS0 root=/dev/vda,x 'q'\n",
+		"-kernel /boot/vmlinuz,1 -initrd /boot/initrd -append console=ttyS0 root=/dev/vda,x 'q'");
+	ck_errors("[kernel]\ninitrd = /i\nappend = quiet\n",
+		  "T/t.ini:2: [kernel] initrd: needs path (QEMU refuses -initrd without -kernel), expected path too\n"
+		  "T/t.ini:3: [kernel] append: needs path (QEMU refuses -append without -kernel), expected path too");
+	ck_errors("[kernel]\npath =\n", "T/t.ini:2: [kernel] path: empty path, expected a file name");
+}
+END_TEST
+
+START_TEST(qmp_golden)
+{
+	ck_argv("[qmp]\nsocket = /run/vm1/qmp.sock\n", "-qmp unix:/run/vm1/qmp.sock,server=on,wait=off");
+	ck_argv("[qmp]\nsocket = /run/a,b.sock\nwait = on\n[qmp.tcp]\ntcp = 127.0.0.1:4444\n",
+		"-qmp unix:/run/a,,b.sock,server=on,wait=on -qmp tcp:127.0.0.1:4444,server=on,wait=off");
+	ck_argv("[qmp]\nsocket = /run/m.sock\nserver = off\n", "-qmp unix:/run/m.sock,server=off");
+}
+END_TEST
+
+START_TEST(qmp_errors)
+{
+	char ini[400];
+
+	snprintf(ini, sizeof(ini), "[qmp]\nsocket = /%0107d\n", 0);
+	ck_errors(ini, "T/t.ini:2: [qmp] socket: path is 108 bytes, expected at most 107 (the limit of unix sockets)");
+	ck_errors("[qmp]\nsocket = /a\ntcp = h:1\n",
+		  "T/t.ini:3: [qmp] tcp: a monitor has one address, expected socket or tcp, not both");
+	ck_errors("[qmp]\nserver = on\n",
+		  "T/t.ini:1: [qmp]: missing key 'socket', expected a unix socket path (or tcp = HOST:PORT)");
+	ck_errors("[qmp]\ntcp = 127.0.0.1:99999\n",
+		  "T/t.ini:2: [qmp] tcp: invalid address '127.0.0.1:99999', expected HOST:PORT such as 127.0.0.1:4444");
+	ck_errors("[qmp]\nsocket = /a\nserver = off\nwait = off\n",
+		  "T/t.ini:4: [qmp] wait: wait applies to server sockets only (QEMU refuses it), expected server = on");
+	ck_errors("[qmp]\nsocket = /a=b\n",
+		  "T/t.ini:2: [qmp] socket: 'unix:/a=b' contains '=', which QEMU would read as an option, expected a plain name");
+}
+END_TEST
+
+START_TEST(global_golden)
+{
+	ck_argv("[global.pit]\ndriver = kvm-pit\nproperty = lost_tick_policy\nvalue = discard\n",
+		"-global kvm-pit.lost_tick_policy=discard");
+	/* a dotted driver needs the long form, where values are escaped */
+	ck_argv("[global.f]\ndriver = cfi.pflash01\nproperty = secure\nvalue = on\n",
+		"-global driver=cfi.pflash01,property=secure,value=on");
+	ck_argv("[global.s]\ndriver = ICH9-LPC\nproperty = disable_s3\nvalue = 1\n",
+		"-global ICH9-LPC.disable_s3=1");
+	ck_errors("[global.x]\ndriver = a,b\nproperty = p\n",
+		  "T/t.ini:1: [global.x]: missing key 'value', expected driver, property and value\n"
+		  "T/t.ini:2: [global.x] driver: invalid name 'a,b', expected letters, digits, '-', '_' and '.'");
+}
+END_TEST
+
+START_TEST(vga_golden)
+{
+	ck_argv("[vga]\ntype = none\n", "-vga none");
+	ck_argv("[vga]\ntype = virtio\n", "-vga virtio");
+	ck_errors("[vga]\ntype = VGA\n",
+		  "T/t.ini:2: [vga] type: invalid value 'VGA', expected one of: std, cirrus, vmware, qxl, virtio, none");
+	ck_errors("[vga]\n",
+		  "T/t.ini:1: [vga]: missing key 'type', expected one of: std, cirrus, vmware, qxl, virtio, none");
+}
+END_TEST
+
+START_TEST(all_families_order)
+{
+	ck_argv("[vga]\ntype = none\n[global.g]\ndriver = d\nproperty = p\nvalue = v\n"
+		"[kernel]\npath = /k\n[rtc]\nbase = utc\n[object.o]\ntype = t\n"
+		"[fsdev.f]\npath = /p\nsecurity_model = none\n[chardev.c]\nbackend = null\n"
+		"[device.d]\ndriver = x\n[smp]\ncpus = 1\n[memory]\nsize = 1G\n"
+		"[qmp]\nsocket = /q\n[cpu]\nmodel = max\n[machine]\ntype = q35\n"
+		"[qemu]\nuuid = 6f1c3a52-8d1e-4b7a-9c3f-2e5d7a9b0c11\nname = n\nstopped = on\n",
+		"-name guest=n -uuid 6f1c3a52-8d1e-4b7a-9c3f-2e5d7a9b0c11 -machine q35 -cpu max "
+		"-qmp unix:/q,server=on,wait=off -m 1G -smp 1 -device x,id=d -chardev null,id=c "
+		"-fsdev local,id=f,path=/p,security_model=none -object t,id=o -rtc base=utc "
+		"-kernel /k -global d.p=v -vga none -S");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plugins");
@@ -175,6 +353,19 @@ int main(void)
 	tcase_add_test(tc, qemu_section);
 	tcase_add_test(tc, qemu_errors);
 	tcase_add_test(tc, family_order);
+	tcase_add_test(tc, cpu_golden);
+	tcase_add_test(tc, device_golden);
+	tcase_add_test(tc, device_errors);
+	tcase_add_test(tc, chardev_golden);
+	tcase_add_test(tc, fsdev_golden);
+	tcase_add_test(tc, object_golden);
+	tcase_add_test(tc, rtc_golden);
+	tcase_add_test(tc, kernel_golden);
+	tcase_add_test(tc, qmp_golden);
+	tcase_add_test(tc, qmp_errors);
+	tcase_add_test(tc, global_golden);
+	tcase_add_test(tc, vga_golden);
+	tcase_add_test(tc, all_families_order);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
