@@ -6,9 +6,17 @@
  */
 #include "idopt.h"
 
+#include <errno.h>
+#include <string.h>
+
 static const struct idopt_ref chardev_refs[] = {
 	{ "tls-creds", "object" },
 	{ NULL, NULL },
+};
+
+static const char *const chardev_bools[] = {
+	"server", "wait", "telnet", "tn3270", "websocket", "nodelay", "append",
+	"logappend", "mux", "ipv4", "ipv6", NULL,
 };
 
 static const struct idopt chardev_opt = {
@@ -16,19 +24,23 @@ static const struct idopt chardev_opt = {
 	.head_key = "backend",
 	.what = "a backend such as socket, file, pty, null or stdio",
 	.refs = chardev_refs,
+	.bools = chardev_bools,
 };
 
 static int chardev_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	int server = 0, wait = 0, has_server, has_wait;
+	const char *wait, *server = "off";
+	int r = 0;
 
-	has_server = api->get_bool(ctx, "server", &server);
-	has_wait = api->get_bool(ctx, "wait", &wait);
-	if (has_server < 0 || has_wait < 0)
-		return has_server < 0 ? has_server : has_wait;
-	if (has_wait && !server)
-		return api->error(ctx, "wait", "wait applies to server sockets only (QEMU refuses it), expected server = on");
-	return idopt_emit(ctx, api, &chardev_opt);
+	/* idopt_emit checks both booleans; only their combination is ours */
+	api->get_string(ctx, "server", &server);
+	if (api->get_string(ctx, "wait", &wait) > 0 && strcmp(server, "on") != 0 &&
+	    strcmp(server, "yes") != 0 && strcmp(server, "true") != 0)
+		r = api->error(ctx, "wait", "wait applies to server sockets only (QEMU refuses it), expected server = on");
+	/* on to the rest, so every problem of the section is reported */
+	if (idopt_emit(ctx, api, &chardev_opt) < 0)
+		r = -EINVAL;
+	return r;
 }
 
 static const struct ql_section_type chardev_sections[] = {

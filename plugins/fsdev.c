@@ -1,6 +1,6 @@
 /*
  * [fsdev.ID]: driver (default local), path, security_model (required for
- * local: passthrough, mapped-xattr, mapped-file or none), every other key
+ * local: passthrough, mapped-xattr (or mapped), mapped-file or none), every other key
  * passed through in file order -> -fsdev local,id=ID,path=P,security_model=M
  */
 #include "idopt.h"
@@ -17,7 +17,7 @@ static const struct idopt fsdev_opt = {
 static int fsdev_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	static const char *const models[] = {
-		"passthrough", "mapped-xattr", "mapped-file", "none", NULL,
+		"passthrough", "mapped-xattr", "mapped-file", "none", "mapped", NULL,
 	};
 	const char *driver = "local", *path, *dummy;
 	size_t i;

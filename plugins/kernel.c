@@ -22,11 +22,14 @@ static int kernel_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 					       flags[i]);
 		return r ? r : api->error(ctx, NULL, "missing key 'path', expected the kernel image to boot");
 	}
+	for (size_t i = 0; i < 4; i++)
+		if (i != 2 && v[i] && !*v[i])
+			r = api->error(ctx, keys[i], "empty path, expected a file name");
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < 4; i++) {
 		if (!v[i])
 			continue;
-		if (i != 2 && !*v[i])
-			return api->error(ctx, keys[i], "empty path, expected a file name");
 		if ((r = api->arg(ctx, flags[i])) < 0 || (r = api->arg(ctx, v[i])) < 0)
 			return r;
 	}

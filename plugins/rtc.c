@@ -1,6 +1,6 @@
 /*
  * [rtc]: base (utc, localtime, or a start date YYYY-MM-DD or
- * YYYY-MM-DDTHH:MM:SS), clock (host, rt, vm), driftfix (slew, none)
+ * YYYY-MM-DDTHH:MM:SS from 1970 on), clock (host, rt, vm), driftfix (slew, none)
  * -> -rtc base=utc,driftfix=slew,clock=host (keys in file order).
  * QEMU's values are case-sensitive; wrong ones are caught here.
  */
@@ -10,7 +10,15 @@
 #include <errno.h>
 #include <string.h>
 
-/* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with fields in range. */
+static int days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return days[month - 1] + (month == 2 && leap);
+}
+
+/* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, a real date from year 1970 on. */
 static int valid_date(const char *s)
 {
 	static const char date[] = "dddd-dd-dd", full[] = "dddd-dd-ddTdd:dd:dd";
@@ -18,7 +26,7 @@ static int valid_date(const char *s)
 	size_t len = strlen(s);
 	const char *shape = len == sizeof(date) - 1 ? date :
 			    len == sizeof(full) - 1 ? full : NULL;
-	int field = 0, v = 0;
+	int field = 0, v = 0, f[6] = { 0 };
 
 	if (!shape)
 		return 0;
@@ -29,14 +37,12 @@ static int valid_date(const char *s)
 			v = v * 10 + (s[i] - '0');
 			continue;
 		}
-		if (s[i] != shape[i])
+		if (s[i] != shape[i] || v > maxv[field])
 			return 0;
-		if (v > maxv[field] || (field > 0 && field < 3 && v == 0))
-			return 0;
-		field++;
+		f[field++] = v;
 		v = 0;
 	}
-	return 1;
+	return f[0] >= 1970 && f[1] >= 1 && f[2] >= 1 && f[2] <= days_in_month(f[0], f[1]);
 }
 
 static int rtc_emit(struct ql_ctx *ctx, const struct ql_host_api *api)

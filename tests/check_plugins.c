@@ -161,8 +161,11 @@ END_TEST
 
 START_TEST(cpu_golden)
 {
-	ck_argv("[cpu]\nmodel = qemu64\npmu = off\nmodel-id = My CPU, v2\n",
-		"-cpu qemu64,pmu=off,model-id=My CPU,, v2");
+	ck_argv("[cpu]\nmodel = qemu64\npmu = off\nmodel-id = My CPU v2\n",
+		"-cpu qemu64,pmu=off,model-id=My CPU v2");
+	/* QEMU's -cpu parser has no comma escape: a comma is refused */
+	ck_errors("[cpu]\nmodel = max\npmu = off,-avx\n",
+		  "T/t.ini:3: [cpu] pmu: 'off,-avx' contains a comma, which -cpu cannot escape, expected one value per key");
 	ck_errors("[cpu]\npmu = off\n",
 		  "T/t.ini:1: [cpu]: missing key 'model', expected a CPU model such as qemu64 or max");
 }
@@ -193,6 +196,8 @@ START_TEST(device_errors)
 		  "T/t.ini:5: [device.s] chardev: refers to [chardev.c0], which is not defined, expected the id of a [chardev.ID] section");
 	ck_errors("[device.x]\nbus = pcie.0\n",
 		  "T/t.ini:1: [device.x]: missing key 'driver', expected a device driver such as virtio-net-pci");
+	ck_errors("[device.net0]\ndriver = e1000\nid = other\n",
+		  "T/t.ini:3: [device.net0] id: the id comes from the section name [device.net0], expected no id key");
 	ck_errors("[device]\ndriver = e1000\n",
 		  "T/t.ini:1: [device]: [device] needs an id, expected [device.ID]");
 	ck_errors("[device.a]\ndriver = help\n",
@@ -204,14 +209,18 @@ START_TEST(chardev_golden)
 {
 	ck_argv("[chardev.serial0]\nbackend = socket\npath = /run/vm1/serial.sock\nserver = on\nwait = off\n",
 		"-chardev socket,id=serial0,path=/run/vm1/serial.sock,server=on,wait=off");
+	/* known booleans are written on/off whatever spelling the file uses */
+	ck_argv("[chardev.s]\nbackend = socket\nserver = yes\npath = /s\nwait = false\n",
+		"-chardev socket,id=s,server=on,path=/s,wait=off");
 	ck_argv("[chardev.log]\nbackend = file\npath = /var/log/a,b.log\n",
 		"-chardev file,id=log,path=/var/log/a,,b.log");
 	ck_errors("[chardev.c]\nbackend = socket\npath = /s\nwait = off\n",
 		  "T/t.ini:4: [chardev.c] wait: wait applies to server sockets only (QEMU refuses it), expected server = on");
 	ck_errors("[chardev.c]\nbackend = socket\nserver = off\nwait = off\n",
 		  "T/t.ini:4: [chardev.c] wait: wait applies to server sockets only (QEMU refuses it), expected server = on");
-	ck_errors("[chardev.c]\nbackend = socket\nserver = maybe\n",
-		  "T/t.ini:3: [chardev.c] server: invalid boolean 'maybe', expected on, off, yes, no, true or false");
+	ck_errors("[chardev.c]\nbackend = socket\nserver = maybe\nwait = no\n",
+		  "T/t.ini:3: [chardev.c] server: invalid boolean 'maybe', expected on, off, yes, no, true or false\n"
+		  "T/t.ini:4: [chardev.c] wait: wait applies to server sockets only (QEMU refuses it), expected server = on");
 	ck_errors("[chardev.c]\npath = /x\n",
 		  "T/t.ini:1: [chardev.c]: missing key 'backend', expected a backend such as socket, file, pty, null or stdio");
 }
@@ -227,7 +236,7 @@ START_TEST(fsdev_golden)
 		  "T/t.ini:3: [fsdev.s] security-model: QEMU spells this key security_model, expected security_model");
 	ck_errors("[fsdev.s]\nsecurity_model = None\n",
 		  "T/t.ini:1: [fsdev.s]: missing key 'path', expected the host directory to share\n"
-		  "T/t.ini:2: [fsdev.s] security_model: invalid value 'None' (did you mean 'none'?), expected one of: passthrough, mapped-xattr, mapped-file, none");
+		  "T/t.ini:2: [fsdev.s] security_model: invalid value 'None' (did you mean 'none'?), expected one of: passthrough, mapped-xattr, mapped-file, none, mapped");
 }
 END_TEST
 
@@ -251,6 +260,9 @@ START_TEST(rtc_golden)
 		  "T/t.ini:4: [rtc] driftfix: invalid value 'yes', expected one of: slew, none");
 	ck_errors("[rtc]\nbase = 2006-13-01\n",
 		  "T/t.ini:2: [rtc] base: invalid value '2006-13-01', expected utc, localtime or a date like 2006-06-17 or 2006-06-17T16:01:21");
+	ck_errors("[rtc]\nbase = 2007-02-29\n",
+		  "T/t.ini:2: [rtc] base: invalid value '2007-02-29', expected utc, localtime or a date like 2006-06-17 or 2006-06-17T16:01:21");
+	ck_argv("[rtc]\nbase = 2008-02-29T23:59:59\n", "-rtc base=2008-02-29T23:59:59");
 	ck_errors("[rtc]\n", "T/t.ini:1: [rtc]: empty section, expected base, clock or driftfix");
 }
 END_TEST
