@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "qemu.h"
 #include "strmap.h"
 #include "value.h"
@@ -29,9 +30,12 @@ struct owners {
 	size_t n;
 };
 
-static const struct ql_section_type qemu_type = {
-	QEMU_SECTION, QL_SECTION_SINGLE, qemu_keys,
+static const struct ql_section_type core_types[] = {
+	{ QEMU_SECTION, QL_SECTION_SINGLE, qemu_keys },
+	{ FD_SECTION, QL_SECTION_MULTI, fd_keys },
 };
+
+const char *const bld_core_types[] = { QEMU_SECTION, FD_SECTION, NULL };
 
 static int owners_add(struct owners *o, const struct ql_section_type *t,
 		      const struct plg *p)
@@ -51,7 +55,7 @@ static int owners_add(struct owners *o, const struct ql_section_type *t,
 
 static int owners_init(struct owners *o, const struct plg_set *plugins)
 {
-	size_t total = 1;
+	size_t total = 2;
 	int r = 0;
 
 	for (size_t i = 0; i < plugins->n; i++)
@@ -62,7 +66,9 @@ static int owners_init(struct owners *o, const struct plg_set *plugins)
 	o->names = calloc(total + 1, sizeof(*o->names));
 	if (!o->types || !o->plugins || !o->names)
 		return -ENOMEM;
-	r = owners_add(o, &qemu_type, NULL);
+	r = owners_add(o, &core_types[0], NULL);
+	if (r == 0)
+		r = owners_add(o, &core_types[1], NULL);
 	for (size_t i = 0; i < plugins->n && r == 0; i++)
 		for (const struct ql_section_type *t = plugins->v[i].desc.sections;
 		     t->name && r == 0; t++)
@@ -171,6 +177,10 @@ static int plan(const struct cfg *cfg, const struct owners *o,
 		if (check_section(cfg, sec, o->types[idx], dg) < 0)
 			continue;
 		p = o->plugins[idx];
+		if (!p && o->types[idx] == &core_types[1]) {
+			steps[n++] = (struct step){ QL_ORDER_ADD_FD, "", i, sec, fd_emit };
+			continue;
+		}
 		if (!p) {                        /* the core's [qemu] */
 			*qemu_sec = sec;
 			steps[n++] = (struct step){ QL_ORDER_NAME, "", i, sec, qemu_emit_head };
@@ -184,11 +194,25 @@ static int plan(const struct cfg *cfg, const struct owners *o,
 	return dg_failed(dg) ? -EINVAL : 0;
 }
 
-int bld_launch(const struct cfg *cfg, const struct plg_set *plugins,
+/* Reserve the numbers 3.. for the declared fds (opened later). */
+static int reserve_fds(struct host_state *st, size_t n)
+{
+	st->fds = malloc((n ? n : 1) * sizeof(*st->fds));
+	if (!st->fds)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		st->fds[i] = -1;
+	st->nfds = n;
+	return 0;
+}
+
+int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	       enum ql_mode mode, const char *default_binary,
-	       struct diag *dg, struct launch *out)
+	       const struct strv *fd_bindings, struct diag *dg,
+	       struct launch *out)
 {
 	struct host_state st = { .file = cfg->path, .mode = mode, .dg = dg };
+	struct fd_table fdt = { NULL, 0 };
 	struct owners o = { .map = STRMAP_INIT };
 	const struct cfg_section *qemu_sec = NULL;
 	struct step *steps = NULL;
@@ -207,6 +231,13 @@ int bld_launch(const struct cfg *cfg, const struct plg_set *plugins,
 		r = -ENOMEM;
 		goto out;
 	}
+	if (fdt_build(cfg, fd_bindings, dg, &fdt) == -ENOMEM ||
+	    fdt_expand(cfg, &fdt, dg) == -ENOMEM ||
+	    reserve_fds(&st, fdt.n) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	st.fdt = &fdt;
 	r = plan(cfg, &o, dg, steps, &nsteps, &qemu_sec);
 	if (qemu_binary(cfg, qemu_sec, default_binary, dg, &binary) < 0)
 		r = -EINVAL;
@@ -223,6 +254,10 @@ int bld_launch(const struct cfg *cfg, const struct plg_set *plugins,
 		r = -EINVAL;
 		goto out;
 	}
+	if (mode == QL_MODE_RUN && fdt_open(&fdt, cfg->path, dg, st.fds) < 0) {
+		r = -EINVAL;
+		goto out;
+	}
 	r = sv_push(&out->argv, binary);
 	for (size_t i = 0; i < st.argv.n && r == 0; i++)
 		r = sv_push(&out->argv, st.argv.v[i]);
@@ -236,6 +271,7 @@ out:
 	if (r < 0)
 		launch_release(out);
 	host_state_release(&st);
+	fdt_release(&fdt);
 	owners_release(&o);
 	free(steps);
 	return r;

@@ -4,7 +4,8 @@
  * argv order: argv[0] is the binary; then the sections sorted by their
  * owner's order number (ties broken by the owner's name), instances of one
  * owner in file order.  The core's [qemu] section contributes -name and
- * -uuid at order 0 and its switches at order 1000.
+ * -uuid at order 0 and its switches at order 1000; [fd.NAME] sections with
+ * an fdset give -add-fd at order 15.
  */
 #ifndef QL_BUILD_H
 #define QL_BUILD_H
@@ -22,13 +23,21 @@ struct launch {
 	size_t nfds;
 };
 
+/* Section types owned by the core ([qemu], [fd.NAME]), NULL-terminated;
+ * plugins may not claim them. */
+extern const char *const bld_core_types[];
+
 /*
- * Build the launch for cfg.  Every error found is added to dg; on success
- * returns 0 and fills *out (release with launch_release).
+ * Build the launch for cfg.  fd_bindings ("NAME=N" from --fd, may be NULL)
+ * bind [fd.NAME] sections to inherited fds; ${fd:NAME} references in cfg's
+ * values are replaced in place.  Every error found is added to dg; on
+ * success returns 0 and fills *out (release with launch_release).  In
+ * QL_MODE_RUN the fds for QEMU are opened only once everything is valid.
  */
-int bld_launch(const struct cfg *cfg, const struct plg_set *plugins,
+int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	       enum ql_mode mode, const char *default_binary,
-	       struct diag *dg, struct launch *out);
+	       const struct strv *fd_bindings, struct diag *dg,
+	       struct launch *out);
 
 void launch_release(struct launch *l);
 

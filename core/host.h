@@ -24,12 +24,16 @@ struct host_ref {
 };
 
 /* Everything one build writes; shared by the ctx of each section. */
+struct fd_table;
+
 struct host_state {
 	const char *file;    /* config path, for messages */
+	const struct fd_table *fdt; /* the [fd.NAME] declarations */
 	enum ql_mode mode;
 	struct diag *dg;
 	struct strv argv;    /* QEMU's arguments after argv[0] */
-	int *fds;            /* fds for QEMU: fds[i] becomes fd 3 + i; -1 in dry modes */
+	int *fds;            /* fds for QEMU: fds[i] becomes fd 3 + i; -1 in dry
+			      * modes and, until they are opened, for [fd.NAME] */
 	size_t nfds;
 	struct host_ref *refs;
 	size_t nrefs;

@@ -18,7 +18,6 @@
 #include "exec.h"
 #include "output.h"
 #include "plugin.h"
-#include "qemu.h"
 
 #ifndef PLUGINDIR
 #error "PLUGINDIR must be defined by the build"
@@ -35,6 +34,7 @@ struct options {
 	enum command cmd;
 	const char *config;
 	struct strv plugin_dirs;
+	struct strv fd_bindings;   /* "NAME=N" from --fd */
 	enum out_format format;
 	int format_set;
 };
@@ -51,6 +51,7 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
+	"  -f, --fd NAME=N        hand inherited fd N to QEMU as [fd.NAME] (repeatable)\n"
 	"  -0, --null             print: one argument per NUL-terminated word\n"
 	"  -j, --json             print: a JSON array of strings\n"
 	"  -h, --help             show this help and exit\n"
@@ -95,6 +96,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "plugin-dir", required_argument, NULL, 'P' },
+		{ "fd", required_argument, NULL, 'f' },
 		{ "null", no_argument, NULL, '0' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -108,12 +110,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c, nargs;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":P:0jhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":P:f:0jhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (!*optarg)
 				return usage_error("--plugin-dir needs a directory");
 			if (sv_push(&o->plugin_dirs, optarg) < 0)
+				return usage_error("out of memory");
+			break;
+		case 'f':
+			if (sv_push(&o->fd_bindings, optarg) < 0)
 				return usage_error("out of memory");
 			break;
 		case '0':
@@ -154,13 +160,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->format_set && o->cmd != CMD_PRINT)
 		return usage_error("--null and --json apply to 'print' only");
+	if (o->fd_bindings.n && o->cmd == CMD_PLUGINS)
+		return usage_error("--fd applies to 'print', 'check' and 'run' only");
 	return -1;
 }
 
 static int load_plugins(const struct options *o, struct diag *dg,
 			struct plg_set **set)
 {
-	static const char *const reserved[] = { QEMU_SECTION, NULL };
 	struct strv path = STRV_INIT;
 	int r;
 
@@ -173,7 +180,7 @@ static int load_plugins(const struct options *o, struct diag *dg,
 	r = plg_search_path((const char *const *)o->plugin_dirs.v,
 			    o->plugin_dirs.n, env, PLUGINDIR, &path);
 	if (r == 0)
-		r = plg_load_all(&path, reserved, dg, set);
+		r = plg_load_all(&path, bld_core_types, dg, set);
 	sv_release(&path);
 	return r;
 }
@@ -210,7 +217,7 @@ static int cmd_build(const struct options *o, const struct plg_set *set,
 
 	if (cfg_load(o->config, dg, &cfg) < 0)
 		goto out;
-	if (bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, dg, &l) < 0)
+	if (bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l) < 0)
 		goto out;
 	switch (o->cmd) {
 	case CMD_CHECK:
@@ -243,7 +250,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct options o = { .plugin_dirs = STRV_INIT, .format = OUT_SHELL };
+	struct options o = { .plugin_dirs = STRV_INIT, .fd_bindings = STRV_INIT,
+			     .format = OUT_SHELL };
 	struct diag dg = DIAG_INIT;
 	struct plg_set *set = NULL;
 	int status = parse_args(argc, argv, &o);
@@ -267,5 +275,6 @@ out:
 	dg_release(&dg);
 	plg_set_free(set);
 	sv_release(&o.plugin_dirs);
+	sv_release(&o.fd_bindings);
 	return status;
 }

@@ -2,6 +2,11 @@
  * [qmp] and [qmp.NAME]: a QMP monitor each.  socket (a unix socket path,
  * at most 107 bytes) or tcp (HOST:PORT), server (default on), wait
  * (default off) -> -qmp unix:PATH,server=on,wait=off
+ *
+ * prebind = on: qlaunch creates, binds and listens on the unix socket
+ * itself and hands it to QEMU -> -chardev socket,id=C,fd=N,server=on,
+ * wait=off -mon chardev=C,mode=control.  A client may connect as soon as
+ * qlaunch has exec'd QEMU; it is served once QEMU is up.
  */
 #include <qlaunch/plugin.h>
 
@@ -10,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 /* sun_path holds 108 bytes with the terminating NUL. */
 #define UNIX_PATH_MAX_LEN 107
@@ -34,11 +43,103 @@ static int valid_tcp(const char *s)
 	return *end == '\0' && port >= 1 && port <= 65535;
 }
 
+/*
+ * Check what is at path and its directory: a missing directory, or a file
+ * that is not a socket (QEMU would delete it), is an error.  Returns 1 if
+ * a socket is there, 0 if nothing is, or the reported error.
+ */
+static int check_socket_path(struct ql_ctx *ctx, const struct ql_host_api *api,
+			     const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[UNIX_PATH_MAX_LEN + 1];
+	struct stat st;
+
+	if (slash == path)
+		strcpy(dir, "/");
+	else if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		strcpy(dir, ".");
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return api->error(ctx, "socket", "directory %s does not exist, expected it to be created first", dir);
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return api->error(ctx, "socket", "%s exists and is not a socket, expected nothing or a stale socket there",
+				  path);
+	return 1;
+}
+
+/* Create the listening socket at path (run mode); returns the fd. */
+static int prebind(struct ql_ctx *ctx, const struct ql_host_api *api,
+		   const char *path, int stale)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (stale) {
+		/* a socket left by an earlier run may go; a live one may not */
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(fd);
+			return api->error(ctx, "socket", "%s is in use by a running process, expected a free path", path);
+		}
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return api->error(ctx, "socket", "cannot create a socket: %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+		int e = errno;
+
+		close(fd);
+		return api->error(ctx, "socket", "cannot listen on %s: %s", path, strerror(e));
+	}
+	return fd;
+}
+
+/* -chardev socket,id=C,fd=N,server=on,wait=off -mon chardev=C,mode=control */
+static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
+			 const char *path)
+{
+	const char *name = api->section_id(ctx);
+	char id[160], num[16];
+	int stale, fd = -1, qemu_fd, r;
+
+	stale = check_socket_path(ctx, api, path);
+	if (stale < 0)
+		return stale;
+	if (api->mode(ctx) == QL_MODE_RUN && (fd = prebind(ctx, api, path, stale)) < 0)
+		return fd;
+	if ((r = api->fd_pass(ctx, fd, &qemu_fd)) < 0)
+		return r;
+	snprintf(id, sizeof(id), "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
+	snprintf(num, sizeof(num), "%d", qemu_fd);
+	if ((r = api->opt_begin(ctx, "-chardev")) < 0 ||
+	    (r = api->opt_value(ctx, "socket", "socket")) < 0 ||
+	    (r = api->opt_pair(ctx, "id", id)) < 0 ||
+	    (r = api->opt_pair(ctx, "fd", num)) < 0 ||
+	    (r = api->opt_pair(ctx, "server", "on")) < 0 ||
+	    (r = api->opt_pair(ctx, "wait", "off")) < 0 ||
+	    (r = api->opt_end(ctx)) < 0 ||
+	    (r = api->opt_begin(ctx, "-mon")) < 0 ||
+	    (r = api->opt_pair(ctx, "chardev", id)) < 0 ||
+	    (r = api->opt_pair(ctx, "mode", "control")) < 0)
+		return r;
+	return api->opt_end(ctx);
+}
+
 static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *sock = NULL, *tcp = NULL;
 	char *addr = NULL;
-	int server = 1, wait = 0, has_sock, has_tcp, has_wait, r;
+	int server = 1, wait = 0, pre = 0, has_sock, has_tcp, has_wait, r;
 
 	has_sock = api->get_string(ctx, "socket", &sock);
 	has_tcp = api->get_string(ctx, "tcp", &tcp);
@@ -58,6 +159,13 @@ static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 		return api->error(ctx, "tcp", "invalid address '%s', expected HOST:PORT such as 127.0.0.1:4444", tcp);
 	if (has_wait && !server)
 		return api->error(ctx, "wait", "wait applies to server sockets only (QEMU refuses it), expected server = on");
+	if (api->get_bool(ctx, "prebind", &pre) < 0)
+		return -EINVAL;
+	if (pre && (!has_sock || !server || wait))
+		return api->error(ctx, "prebind", "prebind needs a unix socket with server = on and wait = off, "
+				  "expected socket = PATH without tcp, server or wait");
+	if (pre)
+		return emit_prebound(ctx, api, sock);
 	addr = malloc(strlen(has_sock ? sock : tcp) + 6);
 	if (!addr)
 		return -ENOMEM;
@@ -71,7 +179,7 @@ static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	return r;
 }
 
-static const char *const qmp_keys[] = { "socket", "tcp", "server", "wait", NULL };
+static const char *const qmp_keys[] = { "socket", "tcp", "server", "wait", "prebind", NULL };
 
 static const struct ql_section_type qmp_sections[] = {
 	{ "qmp", QL_SECTION_SINGLE | QL_SECTION_MULTI, qmp_keys },

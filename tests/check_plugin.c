@@ -231,7 +231,7 @@ static char *build_with(const char *const *names, const char *ini, int *ok)
 
 	ck_assert(!dg_failed(&dg));
 	ck_assert_int_eq(cfg_load(tu_write("b.ini", ini, strlen(ini)), &dg, &cfg), 0);
-	*ok = bld_launch(cfg, set, QL_MODE_PRINT, "/q", &dg, &l) == 0;
+	*ok = bld_launch(cfg, set, QL_MODE_PRINT, "/q", NULL, &dg, &l) == 0;
 	if (*ok) {
 		for (size_t i = 0; i < l.argv.n; i++)
 			sb_printf(&sb, "%s%s", i ? " " : "", l.argv.v[i]);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "qemu.h"
 
 static char tmpdir[256];
 static char path[512];
@@ -38,7 +37,6 @@ const char *tu_write(const char *name, const char *text, size_t len)
 
 struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 {
-	static const char *const reserved[] = { QEMU_SECTION, NULL };
 	struct strv p = STRV_INIT;
 	struct plg_set *set = NULL;
 
@@ -46,7 +44,7 @@ struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 		dir = getenv("QLAUNCH_PLUGIN_DIR");
 	ck_assert_msg(dir != NULL, "QLAUNCH_PLUGIN_DIR is not set");
 	ck_assert_int_eq(sv_push(&p, dir), 0);
-	plg_load_all(&p, reserved, dg, &set);
+	plg_load_all(&p, bld_core_types, dg, &set);
 	sv_release(&p);
 	return set;
 }
@@ -73,7 +71,7 @@ char *tu_build(const char *ini, char **errors)
 	set = tu_plugins(NULL, &dg);
 	ck_assert_msg(!dg_failed(&dg), "plugins failed to load");
 	if (cfg_load(tu_write("t.ini", ini, strlen(ini)), &dg, &cfg) == 0 &&
-	    bld_launch(cfg, set, QL_MODE_PRINT, "/usr/bin/qemu", &dg, &l) == 0) {
+	    bld_launch(cfg, set, QL_MODE_PRINT, "/usr/bin/qemu", NULL, &dg, &l) == 0) {
 		for (size_t i = 1; i < l.argv.n; i++)
 			sb_printf(&sb, "%s%s", i > 1 ? " " : "", l.argv.v[i]);
 		out = sb_detach(&sb);

@@ -108,6 +108,7 @@ struct ql_plugin {
 enum ql_order {
 	QL_ORDER_NAME = 0,     /* [qemu] name (core) */
 	QL_ORDER_UUID = 10,    /* [qemu] uuid (core) */
+	QL_ORDER_ADD_FD = 15,  /* [fd.NAME] -add-fd (core) */
 	QL_ORDER_MACHINE = 20,
 	QL_ORDER_CPU = 30,
 	QL_ORDER_QMP = 40,

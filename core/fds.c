@@ -1,0 +1,333 @@
+#include <qlconfig.h>
+
+#include "fds.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "value.h"
+
+const char *const fd_keys[] = { "inherit", "path", "mode", "fdset", NULL };
+
+static const char *const modes[] = { "r", "w", "rw", "append", NULL };
+static const int mode_flags[] = {
+	O_RDONLY,
+	O_WRONLY | O_CREAT | O_TRUNC,
+	O_RDWR | O_CREAT,
+	O_WRONLY | O_CREAT | O_APPEND,
+};
+
+static int fd_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+static struct fd_decl *find(const struct fd_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].sec->id, name) == 0)
+			return &t->v[i];
+	return NULL;
+}
+
+/* Read one [fd.NAME] section into d; reports and returns -EINVAL. */
+static int read_decl(const struct cfg *cfg, const struct cfg_section *sec,
+		     struct diag *dg, struct fd_decl *d)
+{
+	const struct cfg_key *inherit = cfg_key_find(sec, "inherit");
+	const struct cfg_key *path = cfg_key_find(sec, "path");
+	const struct cfg_key *mode = cfg_key_find(sec, "mode");
+	const struct cfg_key *fdset = cfg_key_find(sec, "fdset");
+	uint64_t v;
+	int r = 0;
+
+	d->sec = sec;
+	d->inherit = -1;
+	d->fdset = -1;
+	if (inherit && path)
+		r = dg_error(dg, cfg->path, path->line, sec->name, "path",
+			     "an fd comes from inherit or path, expected one of them");
+	if (inherit) {
+		if (val_uint(inherit->value, &v) < 0 || v > INT_MAX)
+			r = dg_error(dg, cfg->path, inherit->line, sec->name, "inherit",
+				     "invalid fd '%s', expected a whole number from 3 up", inherit->value);
+		else if (v < 3)
+			r = dg_error(dg, cfg->path, inherit->line, sec->name, "inherit",
+				     "fd %llu is stdin, stdout or stderr, expected an fd from 3 up",
+				     (unsigned long long)v);
+		else
+			d->inherit = (int)v;
+	}
+	if (path) {
+		if (!*path->value)
+			r = dg_error(dg, cfg->path, path->line, sec->name, "path",
+				     "empty path, expected a file name");
+		d->path = path->value;
+		if (!mode)
+			r = dg_error(dg, cfg->path, path->line, sec->name, "path",
+				     "a file needs mode, expected mode = r, w, rw or append too");
+	}
+	if (mode) {
+		size_t i;
+
+		for (i = 0; modes[i] && strcmp(modes[i], mode->value) != 0; i++)
+			;
+		if (!modes[i])
+			r = dg_error(dg, cfg->path, mode->line, sec->name, "mode",
+				     "invalid mode '%s', expected r, w, rw or append", mode->value);
+		else if (!path)
+			r = dg_error(dg, cfg->path, mode->line, sec->name, "mode",
+				     "mode applies to path only, expected path too");
+		else
+			d->oflags = mode_flags[i];
+	}
+	if (fdset) {
+		if (val_uint(fdset->value, &v) < 0 || v > INT_MAX)
+			r = dg_error(dg, cfg->path, fdset->line, sec->name, "fdset",
+				     "invalid fd set '%s', expected a whole number from 0 to %d",
+				     fdset->value, INT_MAX);
+		else
+			d->fdset = (long)v;
+	}
+	return r;
+}
+
+/* Apply "NAME=N" bindings from the command line. */
+static int bind_cli(const struct cfg *cfg, const struct strv *bindings,
+		    struct diag *dg, struct fd_table *t)
+{
+	int r = 0;
+
+	for (size_t i = 0; bindings && i < bindings->n; i++) {
+		const char *b = bindings->v[i], *eq = strchr(b, '=');
+		struct fd_decl *d = NULL;
+		char name[128];
+		uint64_t v;
+
+		if (!eq || (size_t)(eq - b) >= sizeof(name) || eq == b ||
+		    val_uint(eq + 1, &v) < 0 || v > INT_MAX) {
+			r = dg_error(dg, NULL, 0, NULL, NULL,
+				     "--fd %s: expected NAME=N with N an fd number", b);
+			continue;
+		}
+		memcpy(name, b, (size_t)(eq - b));
+		name[eq - b] = '\0';
+		d = find(t, name);
+		if (!d) {
+			r = dg_error(dg, NULL, 0, NULL, NULL,
+				     "--fd %s: %s has no [fd.%s] section, expected one to bind", b,
+				     cfg->path, name);
+		} else if (d->path) {
+			r = dg_error(dg, NULL, 0, NULL, NULL,
+				     "--fd %s: [fd.%s] opens a path, expected a section without path to bind", b, name);
+		} else if (v < 3) {
+			r = dg_error(dg, NULL, 0, NULL, NULL,
+				     "--fd %s: fd %llu is stdin, stdout or stderr, expected an fd from 3 up", b,
+				     (unsigned long long)v);
+		} else {
+			d->inherit = (int)v;   /* the command line wins */
+		}
+	}
+	return r;
+}
+
+int fdt_build(const struct cfg *cfg, const struct strv *bindings,
+	      struct diag *dg, struct fd_table *out)
+{
+	size_t n = 0;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < cfg->nsections; i++)
+		n += strcmp(cfg->sections[i].type, FD_SECTION) == 0 && cfg->sections[i].id;
+	out->v = calloc(n ? n : 1, sizeof(*out->v));
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->nsections; i++) {
+		const struct cfg_section *sec = &cfg->sections[i];
+		struct fd_decl *d;
+
+		if (strcmp(sec->type, FD_SECTION) != 0 || !sec->id)
+			continue;
+		d = &out->v[out->n];
+		if (read_decl(cfg, sec, dg, d) < 0)
+			r = -EINVAL;
+		d->target = 3 + (int)out->n++;
+	}
+	if (bind_cli(cfg, bindings, dg, out) < 0)
+		r = -EINVAL;
+	for (size_t i = 0; i < out->n; i++) {
+		const struct fd_decl *d = &out->v[i];
+
+		if (d->inherit < 0 && !d->path)
+			r = dg_error(dg, cfg->path, d->sec->line, d->sec->name, NULL,
+				     "no fd, expected inherit = N, path = FILE, or --fd %s=N", d->sec->id);
+		else if (d->inherit >= 0 && !fd_is_open(d->inherit))
+			r = dg_error(dg, cfg->path, d->sec->line, d->sec->name, NULL,
+				     "fd %d is not open, expected qlaunch to be started with it", d->inherit);
+	}
+	return r;
+}
+
+/* Expand the references in one value; *out is NULL if there are none. */
+static int expand_value(const struct cfg *cfg, const struct cfg_section *sec,
+			const struct cfg_key *k, const struct fd_table *t,
+			struct diag *dg, char **out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = k->value, *ref;
+	int r = 0, any = 0;
+
+	*out = NULL;
+	while ((ref = strstr(p, "${")) && r == 0) {
+		const char *end = strchr(ref, '}'), *colon;
+		const struct fd_decl *d;
+		char kind[8], name[128];
+		size_t nlen;
+
+		any = 1;
+		if (ref > p && ref[-1] == '$') {     /* "$${" is a literal "${" */
+			r = sb_add(&sb, p, (size_t)(ref - p) - 1);
+			if (r == 0)
+				r = sb_adds(&sb, "${");
+			p = ref + 2;
+			continue;
+		}
+		r = sb_add(&sb, p, (size_t)(ref - p));
+		if (r < 0)
+			break;
+		colon = end ? memchr(ref, ':', (size_t)(end - ref)) : NULL;
+		nlen = colon ? (size_t)(end - colon - 1) : 0;
+		if (!end || !colon || (size_t)(colon - ref - 2) >= sizeof(kind) ||
+		    nlen == 0 || nlen >= sizeof(name)) {
+			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+				     "malformed reference in '%s', expected ${fd:NAME} or ${fdset:NAME} (write $${ for a literal ${)",
+				     k->value);
+			break;
+		}
+		memcpy(kind, ref + 2, (size_t)(colon - ref - 2));
+		kind[colon - ref - 2] = '\0';
+		memcpy(name, colon + 1, nlen);
+		name[nlen] = '\0';
+		if (strcmp(kind, "fd") != 0 && strcmp(kind, "fdset") != 0) {
+			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+				     "unknown reference ${%s:%s}, expected ${fd:NAME} or ${fdset:NAME}", kind, name);
+			break;
+		}
+		d = find(t, name);
+		if (!d) {
+			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+				     "${%s:%s} names no fd, expected the NAME of an [fd.NAME] section", kind, name);
+			break;
+		}
+		if (kind[2] == 's' && d->fdset < 0) {
+			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+				     "${fdset:%s}: [fd.%s] has no fdset, expected fdset = S in it", name, name);
+			break;
+		}
+		r = kind[2] == 's' ? sb_printf(&sb, "/dev/fdset/%ld", d->fdset)
+				   : sb_printf(&sb, "%d", d->target);
+		p = end + 1;
+	}
+	if (r == 0 && any) {
+		r = sb_adds(&sb, p);
+		if (r == 0)
+			*out = sb_detach(&sb);
+	}
+	sb_release(&sb);
+	return r;
+}
+
+int fdt_expand(struct cfg *cfg, const struct fd_table *t, struct diag *dg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cfg->nsections; i++) {
+		struct cfg_section *sec = &cfg->sections[i];
+
+		if (strcmp(sec->type, FD_SECTION) == 0)
+			continue;
+		for (size_t j = 0; j < sec->nkeys; j++) {
+			char *v = NULL;
+			int e = expand_value(cfg, sec, &sec->keys[j], t, dg, &v);
+
+			if (e == -ENOMEM)
+				return e;
+			if (e < 0)
+				r = e;
+			if (v) {
+				free(sec->keys[j].value);
+				sec->keys[j].value = v;
+			}
+		}
+	}
+	return r;
+}
+
+int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
+	     int *fds)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		fds[i] = -1;
+	for (i = 0; i < t->n; i++) {
+		const struct fd_decl *d = &t->v[i];
+
+		if (d->path)
+			fds[i] = open(d->path, d->oflags | O_CLOEXEC | O_NOCTTY, 0666);
+		else
+			fds[i] = fcntl(d->inherit, F_DUPFD_CLOEXEC, 3);
+		if (fds[i] < 0) {
+			if (d->path)
+				dg_error(dg, file, d->sec->line, d->sec->name, "path",
+					 "cannot open %s: %s", d->path, strerror(errno));
+			else
+				dg_error(dg, file, d->sec->line, d->sec->name, "inherit",
+					 "cannot use fd %d: %s", d->inherit, strerror(errno));
+			break;
+		}
+	}
+	if (i == t->n)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+	return -EINVAL;
+}
+
+int fd_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	const struct fd_table *t = ctx->st->fdt;
+	const struct fd_decl *d = t ? find(t, ctx->sec->id) : NULL;
+	char num[16], set[24];
+	int r;
+
+	if (!d || d->fdset < 0)
+		return 0;
+	snprintf(num, sizeof(num), "%d", d->target);
+	snprintf(set, sizeof(set), "%ld", d->fdset);
+	if ((r = api->opt_begin(ctx, "-add-fd")) < 0 ||
+	    (r = api->opt_pair(ctx, "fd", num)) < 0 ||
+	    (r = api->opt_pair(ctx, "set", set)) < 0 ||
+	    (r = api->opt_pair(ctx, "opaque", d->sec->id)) < 0)
+		return r;
+	return api->opt_end(ctx);
+}
+
+void fdt_release(struct fd_table *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
