@@ -7,6 +7,9 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef HAVE_SYS_SYSCALL_H
+#include <sys/syscall.h>
+#endif
 
 #include "fdpass.h"
 
@@ -31,6 +34,28 @@ static int std_fds_open(void)
 	return 0;
 }
 
+/*
+ * glibc refuses sigaction() on the signals it keeps for itself (32 and 33
+ * on Linux), yet a caller may have left them ignored, and an ignored signal
+ * survives exec.  Reset those through the system call itself.
+ */
+static void signal_default_raw(int sig)
+{
+#if defined(SYS_rt_sigaction)
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask[2];
+	} ksa;
+
+	memset(&ksa, 0, sizeof(ksa));   /* SIG_DFL is 0 */
+	syscall(SYS_rt_sigaction, sig, &ksa, NULL, (size_t)(NSIG / 8));
+#else
+	(void)sig;
+#endif
+}
+
 static void signals_reset(void)
 {
 	struct sigaction sa;
@@ -40,7 +65,9 @@ static void signals_reset(void)
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);   /* fails harmlessly on KILL, STOP */
+		if (sigaction(sig, &sa, NULL) < 0 && errno == EINVAL &&
+		    sig != SIGKILL && sig != SIGSTOP)
+			signal_default_raw(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -50,6 +50,7 @@ static int read_decl(const struct cfg *cfg, const struct cfg_section *sec,
 	d->sec = sec;
 	d->inherit = -1;
 	d->fdset = -1;
+	d->has_source = inherit || path;
 	if (inherit && path)
 		r = dg_error(dg, cfg->path, path->line, sec->name, "path",
 			     "an fd comes from inherit or path, expected one of them");
@@ -165,7 +166,7 @@ int fdt_build(const struct cfg *cfg, const struct strv *bindings,
 	for (size_t i = 0; i < out->n; i++) {
 		const struct fd_decl *d = &out->v[i];
 
-		if (d->inherit < 0 && !d->path)
+		if (!d->has_source && d->inherit < 0)
 			r = dg_error(dg, cfg->path, d->sec->line, d->sec->name, NULL,
 				     "no fd, expected inherit = N, path = FILE, or --fd %s=N", d->sec->id);
 		else if (d->inherit >= 0 && !fd_is_open(d->inherit))

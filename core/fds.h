@@ -28,6 +28,7 @@ struct fd_decl {
 	const char *path;     /* file to open, or NULL */
 	int oflags;           /* open(2) flags for path */
 	long fdset;           /* -1 if none */
+	int has_source;       /* the section has inherit or path (maybe invalid) */
 	int target;           /* the number QEMU sees */
 };
 
