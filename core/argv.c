@@ -72,6 +72,8 @@ int av_opt_end(struct av_opt *o, struct strv *argv)
 
 void av_opt_release(struct av_opt *o)
 {
+	if (!o)
+		return;
 	free(o->flag);
 	o->flag = NULL;
 	sb_release(&o->body);

@@ -254,7 +254,15 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		r = -EINVAL;
 		goto out;
 	}
-	if (mode == QL_MODE_RUN && fdt_open(&fdt, cfg->path, dg, st.fds) < 0) {
+	/* Only now, with everything valid and QEMU executable, open files:
+	 * a failed launch should not truncate a log or leave a socket. */
+	if (mode == QL_MODE_RUN && access(binary, X_OK) < 0) {
+		r = -errno;
+		dg_error(dg, binary, 0, NULL, NULL, "cannot execute QEMU: %s", strerror(errno));
+		goto out;
+	}
+	if (mode == QL_MODE_RUN && (fdt_open(&fdt, cfg->path, dg, st.fds) < 0 ||
+				    host_open_pending(&st) < 0)) {
 		r = -EINVAL;
 		goto out;
 	}

@@ -32,7 +32,9 @@ extern const char *const bld_core_types[];
  * bind [fd.NAME] sections to inherited fds; ${fd:NAME} references in cfg's
  * values are replaced in place.  Every error found is added to dg; on
  * success returns 0 and fills *out (release with launch_release).  In
- * QL_MODE_RUN the fds for QEMU are opened only once everything is valid.
+ * QL_MODE_RUN the fds for QEMU are opened only once everything is valid and
+ * the binary is executable; if it is not, the negative errno of access(2)
+ * is returned (not -EINVAL).
  */
 int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	       enum ql_mode mode, const char *default_binary,

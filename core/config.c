@@ -26,8 +26,22 @@ struct scan {
 	int in_section;       /* 0 before the first header */
 	int bad_section;      /* the current header was rejected: skip its keys */
 	int failed;           /* an error was reported */
+	int too_many;         /* CFG_MAX_ENTRIES reached: stop */
 	int oom;
 };
+
+/* Grow an array of n elements to hold n + 1: doubling, so that many
+ * sections or keys cost linear time.  Returns the new array or NULL. */
+static void *grow(void *v, size_t n, size_t size)
+{
+	size_t cap = 1;
+
+	while (cap < n)
+		cap *= 2;
+	if (n && n < cap)
+		return v;       /* room left */
+	return realloc(v, (n ? 2 * n : 1) * size);
+}
 
 static int quiet_errback(const char *fmt, ...)
 {
@@ -102,6 +116,14 @@ static unsigned scan_remember(struct scan *sc, char *lcname, unsigned line)
 	unsigned old = 0;
 	int r;
 
+	if (sc->expect.n >= CFG_MAX_ENTRIES) {
+		free(lcname);
+		if (!sc->too_many)
+			scan_error(sc, line, "more than %d sections and keys, expected a smaller file",
+				   CFG_MAX_ENTRIES);
+		sc->too_many = 1;
+		return 0;
+	}
 	if (sv_take(&sc->expect, lcname) < 0) {
 		sc->oom = 1;
 		return 0;
@@ -166,6 +188,8 @@ static void scan_section(struct scan *sc, char *line, unsigned lineno)
 	if (dot)
 		lc[dot - name] = '.';
 	first = scan_remember(sc, lc, lineno);
+	if (sc->too_many)
+		return;
 	if (first) {
 		dg_error(sc->dg, sc->path, lineno, name, NULL,
 			 "repeats the section of line %u (section names ignore case), expected each section once",
@@ -173,8 +197,7 @@ static void scan_section(struct scan *sc, char *line, unsigned lineno)
 		sc->failed = 1;
 		return;
 	}
-	secs = realloc(sc->cfg->sections,
-		       (sc->cfg->nsections + 1) * sizeof(*secs));
+	secs = grow(sc->cfg->sections, sc->cfg->nsections, sizeof(*secs));
 	if (!secs) {
 		sc->oom = 1;
 		return;
@@ -271,13 +294,15 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 	}
 	lower(full.buf);
 	first = scan_remember(sc, sb_detach(&full), lineno);
+	if (sc->too_many)
+		return;
 	if (first) {
 		dg_error(sc->dg, sc->path, lineno, sec->name, key,
 			 "duplicate key (first set at line %u), expected each key once per section", first);
 		sc->failed = 1;
 		return;
 	}
-	keys = realloc(sec->keys, (sec->nkeys + 1) * sizeof(*keys));
+	keys = grow(sec->keys, sec->nkeys, sizeof(*keys));
 	if (!keys) {
 		sc->oom = 1;
 		return;
@@ -317,7 +342,7 @@ static void scan_lines(struct scan *sc, const char *buf, size_t len)
 	unsigned lineno = 0, start = 0;
 	size_t pos = 0;
 
-	while (pos < len && !sc->oom) {
+	while (pos < len && !sc->oom && !sc->too_many) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 		size_t last = logical.len;

@@ -19,8 +19,10 @@
 /* Longest physical line iniparser 4.1 reads, without the newline (the sum
  * over lines joined with a trailing backslash). */
 #define CFG_MAX_LINE 1022
-/* Largest config file accepted. */
-#define CFG_MAX_SIZE (16u << 20)
+/* Largest config file accepted, and most sections plus keys: iniparser's
+ * load is quadratic in the entries (about 1 s for 65536 here). */
+#define CFG_MAX_SIZE (4u << 20)
+#define CFG_MAX_ENTRIES 65536
 
 struct cfg_key {
 	char *name;     /* lower case, as iniparser folds it */

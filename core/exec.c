@@ -15,8 +15,7 @@
 
 extern char **environ;
 
-/* Open /dev/null on any of 0-2 that is closed, so QEMU's fds start at 3. */
-static int std_fds_open(void)
+int ex_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++) {
 		int got;
@@ -81,9 +80,7 @@ int ex_exec(struct launch *l, struct diag *dg)
 		dg_error(dg, bin, 0, NULL, NULL, "QEMU binary is not an absolute path");
 		return 127;
 	}
-	r = std_fds_open();
-	if (r == 0)
-		r = fdp_place(l->fds, l->nfds);
+	r = fdp_place(l->fds, l->nfds);
 	if (r < 0) {
 		dg_error(dg, NULL, 0, NULL, NULL, "cannot prepare fds for QEMU: %s", strerror(-r));
 		return 126;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -31,7 +32,7 @@ static int fd_is_open(int fd)
 static struct fd_decl *find(const struct fd_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].sec->id, name) == 0)
+		if (strcasecmp(t->v[i].sec->id, name) == 0)   /* as sections compare */
 			return &t->v[i];
 	return NULL;
 }
@@ -281,9 +282,12 @@ int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
 	for (i = 0; i < t->n; i++) {
 		const struct fd_decl *d = &t->v[i];
 
-		if (d->path)
-			fds[i] = open(d->path, d->oflags | O_CLOEXEC | O_NOCTTY, 0666);
-		else
+		if (d->path) {
+			/* non-blocking: a fifo with no reader must not hang us */
+			fds[i] = open(d->path, d->oflags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0666);
+			if (fds[i] >= 0)
+				fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) & ~O_NONBLOCK);
+		} else
 			fds[i] = fcntl(d->inherit, F_DUPFD_CLOEXEC, 3);
 		if (fds[i] < 0) {
 			if (d->path)

@@ -134,6 +134,8 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 			*out = i;
 			return 1;
 		}
+	}
+	for (size_t i = 0; choices[i]; i++) {
 		if (sb_printf(&list, "%s%s", i ? ", " : "", choices[i]) < 0) {
 			sb_release(&list);
 			return -ENOMEM;
@@ -187,6 +189,8 @@ static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
 	if (!av_valid_key(key))
 		return h_error(ctx, NULL, "invalid option key '%s', expected letters, digits, '-', '_' and '.'",
 			       key);
+	if (strcmp(key, "help") == 0)
+		return h_error(ctx, key, "would make QEMU print help and exit, expected a property name");
 	return av_opt_pair(&ctx->opt, key, value);
 }
 
@@ -218,25 +222,52 @@ static int h_opt_end(struct ql_ctx *ctx)
 	return av_opt_end(&ctx->opt, &ctx->st->argv);
 }
 
-static int h_fd_pass(struct ql_ctx *ctx, int fd, int *qemu_fd)
+static int h_fd_pass(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
+		     const char *arg, int *qemu_fd)
 {
 	struct host_state *st = ctx->st;
+	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	struct host_pending *p;
 	int *fds;
 
-	if (st->mode != QL_MODE_RUN && fd >= 0) {
-		close(fd);
-		return h_error(ctx, NULL, "plugin bug: fd opened outside run mode");
-	}
+	if (!open)
+		return h_error(ctx, key, "plugin bug: fd_pass without an open function");
 	fds = realloc(st->fds, (st->nfds + 1) * sizeof(*fds));
-	if (!fds) {
-		if (fd >= 0)
-			close(fd);
+	if (!fds)
 		return -ENOMEM;
-	}
 	st->fds = fds;
-	st->fds[st->nfds] = fd;
+	p = realloc(st->pending, (st->npending + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	st->pending = p;
+	st->pending[st->npending++] = (struct host_pending){
+		ctx->sec, k ? k->name : NULL, open, arg, st->nfds,
+	};
+	st->fds[st->nfds] = -1;
 	*qemu_fd = 3 + (int)st->nfds++;
 	return 0;
+}
+
+int host_open_pending(struct host_state *st)
+{
+	char msg[256];
+	int r = 0;
+
+	for (size_t i = 0; i < st->npending; i++) {
+		const struct host_pending *p = &st->pending[i];
+		const struct cfg_key *k = p->key ? cfg_key_find(p->sec, p->key) : NULL;
+		int fd;
+
+		msg[0] = '\0';
+		fd = p->open(p->arg, msg, sizeof(msg));
+		if (fd < 0) {
+			r = dg_error(st->dg, st->file, k ? k->line : p->sec->line, p->sec->name,
+				     p->key, "%s", msg[0] ? msg : strerror(-fd));
+			break;
+		}
+		st->fds[p->slot] = fd;
+	}
+	return r;
 }
 
 static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
@@ -361,6 +392,9 @@ void host_state_release(struct host_state *st)
 		free(st->refs[i].id);
 	}
 	free(st->refs);
+	free(st->pending);
+	st->pending = NULL;
+	st->npending = 0;
 	st->fds = NULL;
 	st->refs = NULL;
 	st->nfds = st->nrefs = 0;

@@ -23,6 +23,15 @@ struct host_ref {
 	unsigned line;
 };
 
+/* An fd a plugin asked for, to be opened once everything is valid. */
+struct host_pending {
+	const struct cfg_section *sec;
+	const char *key;     /* may be NULL */
+	ql_open_fn *open;
+	const char *arg;
+	size_t slot;         /* index into fds */
+};
+
 /* Everything one build writes; shared by the ctx of each section. */
 struct fd_table;
 
@@ -37,6 +46,8 @@ struct host_state {
 	size_t nfds;
 	struct host_ref *refs;
 	size_t nrefs;
+	struct host_pending *pending;
+	size_t npending;
 };
 
 struct ql_ctx {
@@ -50,6 +61,9 @@ extern const struct ql_host_api host_api;
 /* Run one emit callback on sec; returns its result (errors are in dg). */
 int host_emit(struct host_state *st, const struct cfg_section *sec,
 	      ql_emit_fn *emit);
+
+/* Run mode: open the fds plugins asked for.  Reports failures. */
+int host_open_pending(struct host_state *st);
 
 /* Report every reference to a section that does not exist. */
 int host_check_refs(struct host_state *st, const struct cfg *cfg);

@@ -139,6 +139,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case ':':
 			return usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
+			if (optopt)
+				return usage_error("unknown option '-%c'", optopt);
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -217,7 +219,12 @@ static int cmd_build(const struct options *o, const struct plg_set *set,
 
 	if (cfg_load(o->config, dg, &cfg) < 0)
 		goto out;
-	if (bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l) < 0)
+	r = bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l);
+	if (r == -ENOENT || r == -ENOTDIR)
+		status = 127;
+	else if (r < 0 && r != -EINVAL && r != -ENOMEM)
+		status = 126;
+	if (r < 0)
 		goto out;
 	switch (o->cmd) {
 	case CMD_CHECK:
@@ -254,7 +261,12 @@ int main(int argc, char **argv)
 			     .format = OUT_SHELL };
 	struct diag dg = DIAG_INIT;
 	struct plg_set *set = NULL;
-	int status = parse_args(argc, argv, &o);
+	int status;
+
+	/* before anything is opened: fds 0-2 must not be handed out */
+	if (ex_std_fds() < 0)
+		return EXIT_INVALID;
+	status = parse_args(argc, argv, &o);
 
 	if (status >= 0)
 		goto out;

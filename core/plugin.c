@@ -215,21 +215,21 @@ static int check_owners(const struct plg_set *set, const char *const *reserved,
 
 	for (; reserved && *reserved && r >= 0; reserved++)
 		r = sm_insert(&owner, *reserved, UINT32_MAX, NULL);
-	for (size_t i = 0; i < set->n && r >= 0; i++) {
+	for (size_t i = 0; i < set->n && r != -ENOMEM; i++) {
 		const struct plg *p = &set->v[i];
 
 		for (const struct ql_section_type *t = p->desc.sections; t->name; t++) {
 			r = sm_insert(&owner, t->name, (unsigned)i, &prev);
-			if (r < 0)
+			if (r == -ENOMEM)
 				break;
 			if (r == 0 && prev == UINT32_MAX)
-				r = dg_error(dg, p->path, 0, NULL, NULL,
-					     "section type [%s] belongs to the qlaunch core, expected another name",
-					     t->name);
+				dg_error(dg, p->path, 0, NULL, NULL,
+					 "section type [%s] belongs to the qlaunch core, expected another name",
+					 t->name);
 			else if (r == 0)
-				r = dg_error(dg, p->path, 0, NULL, NULL,
-					     "section type [%s] is also claimed by %s, expected one owner per section type",
-					     t->name, set->v[prev].path);
+				dg_error(dg, p->path, 0, NULL, NULL,
+					 "section type [%s] is also claimed by %s, expected one owner per section type",
+					 t->name, set->v[prev].path);
 		}
 	}
 	sm_release(&owner);

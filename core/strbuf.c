@@ -97,6 +97,8 @@ void sb_reset(struct strbuf *sb)
 
 void sb_release(struct strbuf *sb)
 {
+	if (!sb)
+		return;
 	free(sb->buf);
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
@@ -129,6 +131,8 @@ int sv_push(struct strv *sv, const char *s)
 
 void sv_release(struct strv *sv)
 {
+	if (!sv)
+		return;
 	for (size_t i = 0; i < sv->n; i++)
 		free(sv->v[i]);
 	free(sv->v);

@@ -77,6 +77,8 @@ int sm_get(const struct strmap *m, const char *key, unsigned *value)
 
 void sm_release(struct strmap *m)
 {
+	if (!m)
+		return;
 	free(m->slots);
 	m->slots = NULL;
 	m->cap = m->n = 0;

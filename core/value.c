@@ -10,7 +10,8 @@ int val_uint(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (!*s)
+	/* no leading zero: QEMU reads some numbers (-smp) as octal then */
+	if (!*s || (s[0] == '0' && s[1]))
 		return -EINVAL;
 	for (; *s; s++) {
 		unsigned d;

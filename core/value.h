@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decimal digits only (no sign, no spaces); -ERANGE on overflow. */
+/* Decimal digits only (no sign, no spaces, no leading zero: QEMU reads
+ * some numbers as octal); -ERANGE on overflow. */
 int val_uint(const char *s, uint64_t *out);
 /* Digits with an optional K/M/G/T suffix (1024-based, either case); a bare
  * number is multiplied by unit.  -EINVAL on syntax, -ERANGE on overflow. */

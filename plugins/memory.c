@@ -1,16 +1,20 @@
 /*
  * [memory]: size, slots, maxmem -> -m SIZE,slots=N,maxmem=MAX.
- * A bare number is MiB, as in QEMU; values are passed on as written.
+ * A bare number is MiB for both (QEMU's bare maxmem would be bytes, so it
+ * gets an M); values are otherwise passed on as written.
  */
 #include <qlaunch/plugin.h>
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #define MIB (1024ull * 1024)
 
 static int memory_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *size_s = NULL, *maxmem_s = NULL, *slots_s = NULL;
+	char maxmem_buf[32];
 	uint64_t size = 0, maxmem = 0, slots = 0;
 	int has_size, has_max, has_slots, r;
 
@@ -30,6 +34,12 @@ static int memory_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	api->get_string(ctx, "size", &size_s);
 	api->get_string(ctx, "slots", &slots_s);
 	api->get_string(ctx, "maxmem", &maxmem_s);
+	/* QEMU reads a bare -m size as MiB but a bare maxmem as bytes; we read
+	 * both as MiB, so say so to QEMU */
+	if (has_max && !strpbrk(maxmem_s, "KMGTkmgt")) {
+		snprintf(maxmem_buf, sizeof(maxmem_buf), "%sM", maxmem_s);
+		maxmem_s = maxmem_buf;
+	}
 	if ((r = api->opt_begin(ctx, "-m")) < 0 ||
 	    (r = api->opt_value(ctx, "size", size_s)) < 0 ||
 	    (has_slots && (r = api->opt_pair(ctx, "slots", slots_s)) < 0) ||

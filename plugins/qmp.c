@@ -45,8 +45,8 @@ static int valid_tcp(const char *s)
 
 /*
  * Check what is at path and its directory: a missing directory, or a file
- * that is not a socket (QEMU would delete it), is an error.  Returns 1 if
- * a socket is there, 0 if nothing is, or the reported error.
+ * that is not a socket (QEMU would delete it), is an error.  Returns 0 or
+ * the reported error.  Only looks: nothing is opened.
  */
 static int check_socket_path(struct ql_ctx *ctx, const struct ql_host_api *api,
 			     const char *path)
@@ -63,45 +63,87 @@ static int check_socket_path(struct ql_ctx *ctx, const struct ql_host_api *api,
 		strcpy(dir, ".");
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return api->error(ctx, "socket", "directory %s does not exist, expected it to be created first", dir);
-	if (lstat(path, &st) < 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode))
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
 		return api->error(ctx, "socket", "%s exists and is not a socket, expected nothing or a stale socket there",
 				  path);
-	return 1;
+	return 0;
 }
 
-/* Create the listening socket at path (run mode); returns the fd. */
-static int prebind(struct ql_ctx *ctx, const struct ql_host_api *api,
-		   const char *path, int stale)
+static void set_addr(struct sockaddr_un *sa, const char *path)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, path, strlen(path));
+}
+
+/*
+ * Bind and listen under a temporary name next to path, then rename it into
+ * place: the path appears only once connections are accepted, so a client
+ * that waits for the file never sees "connection refused".  If the
+ * temporary name would not fit a socket address, bind path directly.
+ */
+static int listen_at(int fd, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct sockaddr_un sa;
+	char tmp[sizeof(sa.sun_path)];
+	int n = snprintf(tmp, sizeof(tmp), "%.*s.qlaunch-%ld", slash ? (int)(slash - path + 1) : 0,
+			 path, (long)getpid());
+
+	if (n > 0 && (size_t)n < sizeof(tmp)) {
+		unlink(tmp);
+		set_addr(&sa, tmp);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			return -1;
+		if (listen(fd, 16) < 0 || rename(tmp, path) < 0) {
+			int e = errno;
+
+			unlink(tmp);
+			errno = e;
+			return -1;
+		}
+		return 0;
+	}
+	set_addr(&sa, path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -1;
+	return listen(fd, 16);
+}
+
+/*
+ * ql_open_fn: create the listening socket at path, called by the core in
+ * run mode once the configuration is valid.  A socket left by an earlier
+ * run is replaced; one that a live process listens on is not.
+ */
+static int prebind(const char *path, char *msg, size_t msglen)
 {
 	struct sockaddr_un sa;
-	int fd;
+	struct stat st;
+	int fd, e;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path));
-	if (stale) {
-		/* a socket left by an earlier run may go; a live one may not */
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			close(fd);
-			return api->error(ctx, "socket", "%s is in use by a running process, expected a free path", path);
-		}
-		if (fd >= 0)
-			close(fd);
-		unlink(path);
-	}
+	set_addr(&sa, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return api->error(ctx, "socket", "cannot create a socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
-		int e = errno;
-
+		goto fail;
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(fd);
+			snprintf(msg, msglen, "%s is in use by a running process, expected a free path", path);
+			return -EADDRINUSE;
+		}
 		close(fd);
-		return api->error(ctx, "socket", "cannot listen on %s: %s", path, strerror(e));
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			goto fail;
 	}
-	return fd;
+	if (listen_at(fd, path) == 0)
+		return fd;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(msg, msglen, "cannot listen on %s: %s", path, strerror(e));
+	return -e;
 }
 
 /* -chardev socket,id=C,fd=N,server=on,wait=off -mon chardev=C,mode=control */
@@ -109,30 +151,30 @@ static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
 			 const char *path)
 {
 	const char *name = api->section_id(ctx);
-	char id[160], num[16];
-	int stale, fd = -1, qemu_fd, r;
+	char *id, num[16];
+	int qemu_fd, r;
 
-	stale = check_socket_path(ctx, api, path);
-	if (stale < 0)
-		return stale;
-	if (api->mode(ctx) == QL_MODE_RUN && (fd = prebind(ctx, api, path, stale)) < 0)
-		return fd;
-	if ((r = api->fd_pass(ctx, fd, &qemu_fd)) < 0)
+	if ((r = check_socket_path(ctx, api, path)) < 0 ||
+	    (r = api->fd_pass(ctx, "socket", prebind, path, &qemu_fd)) < 0)
 		return r;
-	snprintf(id, sizeof(id), "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
+	id = malloc(strlen("qlaunch-qmp.") + (name ? strlen(name) : 0) + 1);
+	if (!id)
+		return -ENOMEM;
+	sprintf(id, "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
 	snprintf(num, sizeof(num), "%d", qemu_fd);
-	if ((r = api->opt_begin(ctx, "-chardev")) < 0 ||
-	    (r = api->opt_value(ctx, "socket", "socket")) < 0 ||
-	    (r = api->opt_pair(ctx, "id", id)) < 0 ||
-	    (r = api->opt_pair(ctx, "fd", num)) < 0 ||
-	    (r = api->opt_pair(ctx, "server", "on")) < 0 ||
-	    (r = api->opt_pair(ctx, "wait", "off")) < 0 ||
-	    (r = api->opt_end(ctx)) < 0 ||
-	    (r = api->opt_begin(ctx, "-mon")) < 0 ||
-	    (r = api->opt_pair(ctx, "chardev", id)) < 0 ||
-	    (r = api->opt_pair(ctx, "mode", "control")) < 0)
-		return r;
-	return api->opt_end(ctx);
+	if ((r = api->opt_begin(ctx, "-chardev")) == 0 &&
+	    (r = api->opt_value(ctx, "socket", "socket")) == 0 &&
+	    (r = api->opt_pair(ctx, "id", id)) == 0 &&
+	    (r = api->opt_pair(ctx, "fd", num)) == 0 &&
+	    (r = api->opt_pair(ctx, "server", "on")) == 0 &&
+	    (r = api->opt_pair(ctx, "wait", "off")) == 0 &&
+	    (r = api->opt_end(ctx)) == 0 &&
+	    (r = api->opt_begin(ctx, "-mon")) == 0 &&
+	    (r = api->opt_pair(ctx, "chardev", id)) == 0 &&
+	    (r = api->opt_pair(ctx, "mode", "control")) == 0)
+		r = api->opt_end(ctx);
+	free(id);
+	return r;
 }
 
 static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)

@@ -70,6 +70,8 @@ START_TEST(memory_golden)
 {
 	ck_argv("[memory]\nsize = 2G\nslots = 2\nmaxmem = 4G\n", "-m 2G,slots=2,maxmem=4G");
 	ck_argv("[memory]\nmaxmem = 8g\nsize = 2048\n", "-m 2048,maxmem=8g");
+	/* a bare maxmem is MiB here, as size is; QEMU needs the M spelled out */
+	ck_argv("[memory]\nsize = 128\nslots = 2\nmaxmem = 4096\n", "-m 128,slots=2,maxmem=4096M");
 	ck_argv("[memory]\nsize = 512M\n", "-m 512M");
 }
 END_TEST
@@ -119,6 +121,8 @@ START_TEST(smp_errors)
 		  "T/t.ini:1: [smp]: sockets*dies*cores*threads is 4*1*1*1 = 4, expected it to equal maxcpus (6)");
 	ck_errors("[smp]\ncpus = 4\nsockets = 3\ncores = 2\n",
 		  "T/t.ini:1: [smp]: the given sockets*dies*cores*threads multiply to 6, more than maxcpus (4), expected them to equal maxcpus");
+	ck_errors("[smp]\ncpus = 010\n",
+		  "T/t.ini:2: [smp] cpus: invalid value '010', expected a whole number from 1 to 65535");
 	ck_errors("[smp]\ncpus = 0\n",
 		  "T/t.ini:2: [smp] cpus: invalid value '0', expected a whole number from 1 to 65535");
 	ck_errors("[smp]\n", "T/t.ini:1: [smp]: empty section, expected at least cpus");
@@ -200,6 +204,8 @@ START_TEST(device_errors)
 		  "T/t.ini:3: [device.net0] id: the id comes from the section name [device.net0], expected no id key");
 	ck_errors("[device]\ndriver = e1000\n",
 		  "T/t.ini:1: [device]: [device] needs an id, expected [device.ID]");
+	ck_errors("[device.rng0]\ndriver = virtio-rng-pci\nhelp = on\n",
+		  "T/t.ini:3: [device.rng0] help: would make QEMU print help and exit, expected a property name");
 	ck_errors("[device.a]\ndriver = help\n",
 		  "T/t.ini:2: [device.a] driver: 'help' would make QEMU print help and exit, expected a name for -device");
 }

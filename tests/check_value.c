@@ -23,6 +23,9 @@ START_TEST(uint_parses_and_rejects)
 	ck_assert_int_eq(val_uint(" 1", &v), -EINVAL);
 	ck_assert_int_eq(val_uint("1 ", &v), -EINVAL);
 	ck_assert_int_eq(val_uint("0x10", &v), -EINVAL);
+	/* QEMU would read these as octal */
+	ck_assert_int_eq(val_uint("010", &v), -EINVAL);
+	ck_assert_int_eq(val_uint("00", &v), -EINVAL);
 }
 END_TEST
 

@@ -80,6 +80,14 @@ struct ql_host_api;
 typedef int ql_emit_fn(struct ql_ctx *ctx, const struct ql_host_api *api);
 
 /*
+ * Opens an fd for QEMU (see fd_pass).  Called by the core in QL_MODE_RUN
+ * only, once the whole configuration is valid, with the arg given to
+ * fd_pass.  Returns a new fd opened close-on-exec, or a negative errno
+ * value after writing a one-line reason (no newline) into msg.
+ */
+typedef int ql_open_fn(const char *arg, char *msg, size_t msglen);
+
+/*
  * The plugin descriptor, ABI 1.0.  Define it with QL_PLUGIN_HEADER first:
  *
  *   QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -134,7 +142,8 @@ enum ql_mode {
 
 /*
  * The host API, ABI 1.0.  Every function takes the ctx the plugin was called
- * with.  Strings returned are owned by the core and live until emit returns.
+ * with.  Strings returned are owned by the core and live until the launch
+ * is over (QEMU exec'd or the command done).
  *
  * Getters return 1 when the key is present and valid (*out set), 0 when it
  * is absent (*out untouched) and a negative errno value when it is present
@@ -195,12 +204,15 @@ struct ql_host_api {
 	int (*opt_end)(struct ql_ctx *ctx);
 
 	/*
-	 * Hand a file descriptor to QEMU.  In QL_MODE_RUN pass an fd the plugin
-	 * opened with O_CLOEXEC; the core owns it from then on (even on
-	 * failure).  In other modes pass -1.  *qemu_fd receives the number QEMU
-	 * will see, the same in every mode.
+	 * Hand a file descriptor to QEMU.  *qemu_fd receives the number QEMU
+	 * will see, the same in every mode.  Nothing is opened now: in
+	 * QL_MODE_RUN the core calls open(arg, ...) after every section has
+	 * been read without error, places the fd at *qemu_fd and owns it; a
+	 * failure is reported at key's line (key may be NULL).  arg must live
+	 * as long as the launch: a string from the host API, or a literal.
 	 */
-	int (*fd_pass)(struct ql_ctx *ctx, int fd, int *qemu_fd);
+	int (*fd_pass)(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
+		       const char *arg, int *qemu_fd);
 
 	/*
 	 * Record that key refers to the section [type.id]; the core reports the
