@@ -107,10 +107,10 @@ static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
 			 const struct ql_section_type *t, struct diag *dg)
 {
 	if (sec->id && !(t->flags & QL_SECTION_MULTI))
-		return dg_error(dg, cfg->path, sec->line, sec->name, NULL,
+		return dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
 				"[%s] takes no id, expected [%s]", t->name, t->name);
 	if (!sec->id && !(t->flags & QL_SECTION_SINGLE))
-		return dg_error(dg, cfg->path, sec->line, sec->name, NULL,
+		return dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
 				"[%s] needs an id, expected [%s.ID]", t->name, t->name);
 	if (!t->keys)
 		return 0;
@@ -124,11 +124,11 @@ static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
 		list_keys(&list, t->keys);
 		hint = val_suggest(k->name, t->keys);
 		if (hint)
-			dg_error(dg, cfg->path, k->line, sec->name, k->name,
+			dg_error(dg, cfg_where(cfg, k->file), k->line, sec->name, k->name,
 				 "unknown key (did you mean '%s'?), expected one of: %s",
 				 hint, list.buf ? list.buf : "");
 		else
-			dg_error(dg, cfg->path, k->line, sec->name, k->name,
+			dg_error(dg, cfg_where(cfg, k->file), k->line, sec->name, k->name,
 				 "unknown key, expected one of: %s", list.buf ? list.buf : "");
 		sb_release(&list);
 	}
@@ -165,11 +165,11 @@ static int plan(const struct cfg *cfg, const struct owners *o,
 			const char *hint = val_suggest(sec->type, o->names);
 
 			if (hint)
-				dg_error(dg, cfg->path, sec->line, sec->name, NULL,
+				dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
 					 "unknown section type '%s', did you mean [%s%s]?",
 					 sec->type, hint, sec->id ? ".ID" : "");
 			else
-				dg_error(dg, cfg->path, sec->line, sec->name, NULL,
+				dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
 					 "unknown section type '%s': no plugin handles it (see 'qlaunch plugins')",
 					 sec->type);
 			continue;

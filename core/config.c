@@ -311,6 +311,7 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 	keys[sec->nkeys].name = strdup(key);
 	keys[sec->nkeys].value = NULL;
 	keys[sec->nkeys].line = lineno;
+	keys[sec->nkeys].file = NULL;
 	if (!keys[sec->nkeys].name) {
 		sc->oom = 1;
 		return;
@@ -588,6 +589,80 @@ out:
 	sv_release(&sc.expect);
 	cfg_free(sc.cfg);
 	return r;
+}
+
+int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
+		    unsigned line, struct cfg_section **out)
+{
+	struct cfg_section *secs = grow(cfg->sections, cfg->nsections, sizeof(*secs));
+	struct cfg_section *sec;
+
+	if (!secs)
+		return -ENOMEM;
+	cfg->sections = secs;
+	sec = &secs[cfg->nsections];
+	memset(sec, 0, sizeof(*sec));
+	sec->name = strdup(type);
+	sec->type = strdup(type);
+	if (!sec->name || !sec->type) {
+		free(sec->name);
+		free(sec->type);
+		return -ENOMEM;
+	}
+	sec->line = line;
+	sec->file = file;
+	cfg->nsections++;
+	*out = sec;
+	return 0;
+}
+
+int cfg_add_key(struct cfg_section *sec, const char *name, const char *value,
+		const char *file, unsigned line)
+{
+	struct cfg_key *keys = grow(sec->keys, sec->nkeys, sizeof(*keys));
+	struct cfg_key *k;
+
+	if (!keys)
+		return -ENOMEM;
+	sec->keys = keys;
+	k = &keys[sec->nkeys];
+	k->name = strdup(name);
+	k->value = strdup(value);
+	k->line = line;
+	k->file = file;
+	if (!k->name || !k->value) {
+		free(k->name);
+		free(k->value);
+		return -ENOMEM;
+	}
+	sec->nkeys++;
+	return 0;
+}
+
+int cfg_set_key(struct cfg *cfg, const char *type, const char *key,
+		const char *value, const char *file)
+{
+	struct cfg_section *sec = NULL;
+	struct cfg_key *k;
+	char *v;
+	int r;
+
+	for (size_t i = 0; i < cfg->nsections && !sec; i++)
+		if (!cfg->sections[i].id && strcmp(cfg->sections[i].type, type) == 0)
+			sec = &cfg->sections[i];
+	if (!sec && (r = cfg_add_section(cfg, type, file, 0, &sec)) < 0)
+		return r;
+	k = (struct cfg_key *)cfg_key_find(sec, key);
+	if (!k)
+		return cfg_add_key(sec, key, value, file, 0);
+	v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	free(k->value);
+	k->value = v;
+	k->file = file;
+	k->line = 0;
+	return 0;
 }
 
 const struct cfg_key *cfg_key_find(const struct cfg_section *sec,

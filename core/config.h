@@ -28,6 +28,8 @@ struct cfg_key {
 	char *name;     /* lower case, as iniparser folds it */
 	char *value;    /* as iniparser returns it (quotes removed) */
 	unsigned line;
+	const char *file; /* where it came from if not the config (a plugin
+			   * set's defaults), else NULL; see cfg_where */
 };
 
 struct cfg_section {
@@ -35,6 +37,7 @@ struct cfg_section {
 	char *type;     /* lower case: "device" */
 	const char *id; /* points into name after the dot, or NULL */
 	unsigned line;
+	const char *file; /* as in cfg_key */
 	struct cfg_key *keys;
 	size_t nkeys;
 };
@@ -51,6 +54,27 @@ struct cfg {
  * is returned; *out is left NULL.
  */
 int cfg_load(const char *path, struct diag *dg, struct cfg **out);
+
+/* The file to name in a message about an entry with this file field. */
+static inline const char *cfg_where(const struct cfg *cfg, const char *file)
+{
+	return file ? file : cfg->path;
+}
+
+/*
+ * Append an empty section [type] (no id) or a key, coming from file at
+ * line (file is borrowed and must outlive cfg).  Appending a section may
+ * move the others: take no section pointers across it.  0 or -ENOMEM.
+ */
+int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
+		    unsigned line, struct cfg_section **out);
+int cfg_add_key(struct cfg_section *sec, const char *name, const char *value,
+		const char *file, unsigned line);
+
+/* Set key in the single-instance section [type] (created if missing) to
+ * value, replacing any value from the file: for command-line overrides. */
+int cfg_set_key(struct cfg *cfg, const char *type, const char *key,
+		const char *value, const char *file);
 
 /* Look up a key in a section; NULL if absent. */
 const struct cfg_key *cfg_key_find(const struct cfg_section *sec,

@@ -46,8 +46,9 @@ static int h_verror(struct ql_ctx *ctx, const char *key, const char *fmt,
 		    va_list ap)
 {
 	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	const char *file = k ? k->file : ctx->sec->file;
 
-	return dg_verror(ctx->st->dg, ctx->st->file,
+	return dg_verror(ctx->st->dg, file ? file : ctx->st->file,
 			 k ? k->line : ctx->sec->line, ctx->sec->name, key,
 			 fmt, ap);
 }

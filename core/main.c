@@ -18,10 +18,14 @@
 #include "exec.h"
 #include "output.h"
 #include "plugin.h"
+#include "pset.h"
+#include "qemu.h"
 
-#ifndef PLUGINDIR
-#error "PLUGINDIR must be defined by the build"
+#if !defined(PLUGINDIR) || !defined(SYSCONFDIR)
+#error "PLUGINDIR and SYSCONFDIR must be defined by the build"
 #endif
+
+#define DEFAULT_PLUGIN_SET SYSCONFDIR "/qlaunch/qlaunch.conf"
 
 enum {
 	EXIT_INVALID = 1,
@@ -35,6 +39,8 @@ struct options {
 	const char *config;
 	struct strv plugin_dirs;
 	struct strv fd_bindings;   /* "NAME=N" from --fd */
+	const char *plugin_set;    /* --plugin-set, NULL: the default file */
+	const char *qemu;          /* --qemu */
 	enum out_format format;
 	int format_set;
 };
@@ -52,13 +58,16 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
 	"  -f, --fd NAME=N        hand inherited fd N to QEMU as [fd.NAME] (repeatable)\n"
+	"  -q, --qemu PATH        run this QEMU binary (overrides [qemu] binary)\n"
+	"  -s, --plugin-set FILE  use this plugin set ('none': none) instead of\n"
+	"                         " DEFAULT_PLUGIN_SET "\n"
 	"  -0, --null             print: one argument per NUL-terminated word\n"
 	"  -j, --json             print: a JSON array of strings\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and plugin ABI and exit\n"
 	"\n"
 	"Plugins are searched in --plugin-dir, then $QLAUNCH_PLUGIN_PATH\n"
-	"(colon-separated), then " PLUGINDIR ".\n"
+	"(colon-separated), then the plugin set's path or " PLUGINDIR ".\n"
 	"Exit status: 0 ok, 1 invalid configuration, 2 usage error,\n"
 	"126 QEMU cannot be executed, 127 QEMU not found.\n"
 	"See qlaunch(1) and qlaunch.ini(5).\n";
@@ -97,6 +106,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "plugin-dir", required_argument, NULL, 'P' },
 		{ "fd", required_argument, NULL, 'f' },
+		{ "qemu", required_argument, NULL, 'q' },
+		{ "plugin-set", required_argument, NULL, 's' },
 		{ "null", no_argument, NULL, '0' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -110,7 +121,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c, nargs;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":P:f:0jhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":P:f:q:s:0jhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (!*optarg)
@@ -121,6 +132,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'f':
 			if (sv_push(&o->fd_bindings, optarg) < 0)
 				return usage_error("out of memory");
+			break;
+		case 'q':
+			o->qemu = optarg;
+			break;
+		case 's':
+			o->plugin_set = optarg;
 			break;
 		case '0':
 		case 'j':
@@ -167,28 +184,62 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-static int load_plugins(const struct options *o, struct diag *dg,
-			struct plg_set **set)
+static const char *env_var(const char *name)
+{
+#ifdef HAVE_SECURE_GETENV
+	return secure_getenv(name);
+#else
+	return getuid() == geteuid() && getgid() == getegid() ? getenv(name) : NULL;
+#endif
+}
+
+/* The plugin set: --plugin-set FILE, else $QLAUNCH_PLUGIN_SET, else the
+ * default file if it exists; "none" means no set. */
+static int load_pset(const struct options *o, struct diag *dg, struct pset *ps)
+{
+	const char *file = o->plugin_set ? o->plugin_set : env_var("QLAUNCH_PLUGIN_SET");
+
+	memset(ps, 0, sizeof(*ps));
+	if (file && strcmp(file, "none") == 0)
+		return 0;
+	if (!file && access(DEFAULT_PLUGIN_SET, F_OK) < 0)
+		return 0;
+	return pset_load(file ? file : DEFAULT_PLUGIN_SET, dg, ps);
+}
+
+static int load_plugins(const struct options *o, const struct pset *ps,
+			struct diag *dg, struct plg_set **set)
 {
 	struct strv path = STRV_INIT;
+	struct plg_filter filter;
 	int r;
 
-#ifdef HAVE_SECURE_GETENV
-	const char *env = secure_getenv("QLAUNCH_PLUGIN_PATH");
-#else
-	const char *env = getuid() == geteuid() && getgid() == getegid() ?
-			  getenv("QLAUNCH_PLUGIN_PATH") : NULL;
-#endif
+	const char *env = env_var("QLAUNCH_PLUGIN_PATH");
+
+	/* the set's directories stand in for the built-in one */
 	r = plg_search_path((const char *const *)o->plugin_dirs.v,
-			    o->plugin_dirs.n, env, PLUGINDIR, &path);
+			    o->plugin_dirs.n, env, ps->dirs.n ? NULL : PLUGINDIR, &path);
+	for (size_t i = 0; i < ps->dirs.n && r == 0; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		r = sb_printf(&sb, "?%s", ps->dirs.v[i]);
+		if (r == 0)
+			r = sv_take(&path, sb_detach(&sb));
+		sb_release(&sb);
+	}
+	pset_filter(ps, &filter);
 	if (r == 0)
-		r = plg_load_all(&path, bld_core_types, dg, set);
+		r = plg_load_all(&path, &filter, bld_core_types, dg, set);
 	sv_release(&path);
 	return r;
 }
 
-static int cmd_plugins(const struct plg_set *set)
+static int cmd_plugins(const struct pset *ps, const struct plg_set *set)
 {
+	if (ps->path)
+		printf("plugin set: %s (%s)\n", ps->name, ps->path);
+	else
+		printf("plugin set: none (every plugin on the search path)\n");
 	printf("%-12s %-8s %5s  %-24s %s\n", "NAME", "VERSION", "ORDER", "SECTIONS", "PATH");
 	for (size_t i = 0; i < set->n; i++) {
 		const struct plg *p = &set->v[i];
@@ -201,11 +252,13 @@ static int cmd_plugins(const struct plg_set *set)
 		       p->desc.order, secs.buf ? secs.buf : "", p->path);
 		sb_release(&secs);
 	}
+	for (size_t i = 0; i < set->nskipped; i++)
+		printf("not loaded: %s: %s\n", set->skipped[i].path, set->skipped[i].reason);
 	return fflush(stdout) == 0 ? 0 : EXIT_INVALID;
 }
 
-static int cmd_build(const struct options *o, const struct plg_set *set,
-		     struct diag *dg)
+static int cmd_build(const struct options *o, const struct pset *ps,
+		     const struct plg_set *set, struct diag *dg)
 {
 	static const enum ql_mode modes[] = {
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
@@ -217,7 +270,13 @@ static int cmd_build(const struct options *o, const struct plg_set *set,
 	size_t bad = 0;
 	int status = EXIT_INVALID, r;
 
+	static const char *const core_single[] = { QEMU_SECTION, NULL };
+
 	if (cfg_load(o->config, dg, &cfg) < 0)
+		goto out;
+	/* command line > config file > plugin-set defaults > built-in */
+	if (pset_apply(ps, set, core_single, cfg, dg) < 0 ||
+	    (o->qemu && cfg_set_key(cfg, QEMU_SECTION, "binary", o->qemu, "--qemu") < 0))
 		goto out;
 	r = bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l);
 	if (r == -ENOENT || r == -ENOTDIR)
@@ -261,6 +320,7 @@ int main(int argc, char **argv)
 			     .format = OUT_SHELL };
 	struct diag dg = DIAG_INIT;
 	struct plg_set *set = NULL;
+	struct pset ps;
 	int status;
 
 	/* before anything is opened: fds 0-2 must not be handed out */
@@ -271,21 +331,24 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		goto out;
 	status = EXIT_INVALID;
-	if (load_plugins(&o, &dg, &set) < 0) {
+	if (load_pset(&o, &dg, &ps) < 0)
+		goto out;
+	if (load_plugins(&o, &ps, &dg, &set) < 0) {
 		/* still show what did load: it helps find the bad one */
 		if (o.cmd == CMD_PLUGINS && set)
-			cmd_plugins(set);
+			cmd_plugins(&ps, set);
 		goto out;
 	}
 	if (o.cmd == CMD_PLUGINS)
-		status = cmd_plugins(set);
+		status = cmd_plugins(&ps, set);
 	else
-		status = cmd_build(&o, set, &dg);
+		status = cmd_build(&o, &ps, set, &dg);
 out:
 	dg_sort(&dg);
 	print_diag(&dg);
 	dg_release(&dg);
 	plg_set_free(set);
+	pset_release(&ps);
 	sv_release(&o.plugin_dirs);
 	sv_release(&o.fd_bindings);
 	return status;

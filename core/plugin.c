@@ -242,13 +242,56 @@ static int cmp_plg(const void *a, const void *b)
 		      ((const struct plg *)b)->desc.name);
 }
 
-int plg_load_all(const struct strv *path, const char *const *reserved,
-		 struct diag *dg, struct plg_set **out)
+static int in_list(const char *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Record that path was not loaded: reason, and an optional detail. */
+static int skip(struct plg_set *set, const char *path, const char *reason,
+		const char *detail)
+{
+	struct plg_skip *v = realloc(set->skipped, (set->nskipped + 1) * sizeof(*v));
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v)
+		return -ENOMEM;
+	set->skipped = v;
+	v[set->nskipped].path = strdup(path);
+	if (sb_printf(&sb, "%s%s%s", reason, detail ? " " : "", detail ? detail : "") < 0 ||
+	    !v[set->nskipped].path) {
+		free(v[set->nskipped].path);
+		sb_release(&sb);
+		return -ENOMEM;
+	}
+	v[set->nskipped++].reason = sb_detach(&sb);
+	return 0;
+}
+
+/* Report the names filter->enable asks for that no directory has. */
+static void missing_enabled(const struct plg_filter *filter,
+			    const struct strmap *seen, struct diag *dg)
+{
+	unsigned dummy;
+
+	for (const char *const *e = filter ? filter->enable : NULL; e && *e; e++)
+		if (!sm_get(seen, *e, &dummy))
+			dg_error(dg, NULL, 0, NULL, NULL,
+				 "the plugin set enables '%s', but no %s.so is on the plugin search path", *e, *e);
+}
+
+int plg_load_all(const struct strv *path, const struct plg_filter *filter,
+		 const char *const *reserved, struct diag *dg,
+		 struct plg_set **out)
 {
 	struct strv files = STRV_INIT;
 	struct strmap seen = STRMAP_INIT;
 	struct strv stems = STRV_INIT;
 	struct plg_set *set;
+	unsigned first;
 	int r = 0, failed = 0;
 
 	*out = NULL;
@@ -279,10 +322,20 @@ int plg_load_all(const struct strv *path, const char *const *reserved,
 			r = -ENOMEM;
 			goto out;
 		}
-		r = sm_insert(&seen, stem, 0, NULL);
+		r = sm_insert(&seen, stem, (unsigned)i, &first);
 		if (r < 0)
 			goto out;
 		if (r == 0)             /* masked by an earlier directory */
+			r = skip(set, files.v[i], "masked by", files.v[first]);
+		else if (filter && in_list(stem, filter->disable))
+			r = skip(set, files.v[i], "disabled by the plugin set", NULL);
+		else if (filter && filter->enable && !in_list(stem, filter->enable))
+			r = skip(set, files.v[i], "not enabled by the plugin set", NULL);
+		else
+			r = 1;
+		if (r < 0)
+			goto out;
+		if (r == 0)
 			continue;
 		r = load_one(files.v[i], stem, dg, &set->v[set->n]);
 		if (r == -ENOMEM)
@@ -293,6 +346,9 @@ int plg_load_all(const struct strv *path, const char *const *reserved,
 			set->n++;
 	}
 	qsort(set->v, set->n, sizeof(*set->v), cmp_plg);
+	missing_enabled(filter, &seen, dg);
+	if (dg_failed(dg))
+		failed = 1;
 	r = check_owners(set, reserved, dg);
 	if (r == 0 && failed)
 		r = -EINVAL;
@@ -317,6 +373,11 @@ void plg_set_free(struct plg_set *set)
 		if (set->v[i].handle)
 			dlclose(set->v[i].handle);
 	}
+	for (size_t i = 0; i < set->nskipped; i++) {
+		free(set->skipped[i].path);
+		free(set->skipped[i].reason);
+	}
+	free(set->skipped);
 	free(set->v);
 	free(set);
 }

@@ -22,9 +22,23 @@ struct plg {
 	struct ql_plugin desc;    /* copy, zero-filled past the plugin's size */
 };
 
+/* A plugin file that was found but not loaded, and why. */
+struct plg_skip {
+	char *path;
+	char *reason;             /* "masked by DIR/x.so", ... */
+};
+
 struct plg_set {
 	struct plg *v;            /* sorted by name */
 	size_t n;
+	struct plg_skip *skipped; /* in search order */
+	size_t nskipped;
+};
+
+/* Which plugins may load (a plugin set's choice); NULL lists: no limit. */
+struct plg_filter {
+	const char *const *enable;   /* only these, if not NULL */
+	const char *const *disable;  /* never these */
 };
 
 /*
@@ -37,14 +51,17 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
 		    const char *deflt, struct strv *out);
 
 /*
- * Load every plugin on the search path.  A section type may have one owner
+ * Load every plugin on the search path that filter (may be NULL) allows; a
+ * name in filter->enable that is not found is an error.  A section type
+ * may have one owner
  * only, and the types in reserved (NULL-terminated, may be NULL) belong to
  * the core.  Problems are added to dg, naming the file; the plugins that
  * did load are still returned in *out (free with plg_set_free) so callers
  * can report on them.  Returns 0 if nothing went wrong, -EINVAL or -ENOMEM.
  */
-int plg_load_all(const struct strv *path, const char *const *reserved,
-		 struct diag *dg, struct plg_set **out);
+int plg_load_all(const struct strv *path, const struct plg_filter *filter,
+		 const char *const *reserved, struct diag *dg,
+		 struct plg_set **out);
 
 /* Check one loaded descriptor; exposed for tests.  Returns 0 or reports. */
 int plg_check_desc(const char *path, const char *stem,

@@ -125,7 +125,7 @@ int qemu_binary(const struct cfg *cfg, const struct cfg_section *sec,
 		return 0;
 	}
 	if (k->value[0] != '/')
-		return dg_error(dg, cfg->path, k->line, sec->name, "binary",
+		return dg_error(dg, cfg_where(cfg, k->file), k->line, sec->name, "binary",
 				"'%s' is not an absolute path, expected the full path of a QEMU binary",
 				k->value);
 	*out = k->value;

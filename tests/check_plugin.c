@@ -173,7 +173,7 @@ START_TEST(core_sections_reserved)
 	struct plg_set *set = NULL;
 
 	ck_assert_int_eq(sv_push(&p, dir_with("res", names)), 0);
-	ck_assert_int_eq(plg_load_all(&p, reserved, &dg, &set), -EINVAL);
+	ck_assert_int_eq(plg_load_all(&p, NULL, reserved, &dg, &set), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 1);
 	ck_assert_ptr_nonnull(strstr(dg.msgs.v[0], "/res/tgood.so: section type [tmulti] belongs to the qlaunch core, expected another name"));
 	plg_set_free(set);
@@ -204,7 +204,7 @@ START_TEST(search_path_and_masking)
 	ck_assert_int_eq(sv_push(&p, first), 0);
 	ck_assert_int_eq(sv_push(&p, "?/nonexistent/optional"), 0);
 	ck_assert_int_eq(sv_push(&p, second), 0);
-	ck_assert_int_eq(plg_load_all(&p, NULL, &dg, &set), 0);
+	ck_assert_int_eq(plg_load_all(&p, NULL, NULL, &dg, &set), 0);
 	ck_assert_uint_eq(set->n, 1);
 	ck_assert_ptr_nonnull(strstr(set->v[0].path, "/one/tgood.so"));
 	plg_set_free(set);
@@ -212,7 +212,7 @@ START_TEST(search_path_and_masking)
 
 	/* an explicit directory that does not exist is an error */
 	ck_assert_int_eq(sv_push(&p, "/nonexistent/explicit"), 0);
-	ck_assert_int_eq(plg_load_all(&p, NULL, &dg, &set), -EINVAL);
+	ck_assert_int_eq(plg_load_all(&p, NULL, NULL, &dg, &set), -EINVAL);
 	ck_assert_str_eq(dg.msgs.v[0], "/nonexistent/explicit: cannot open plugin directory: No such file or directory");
 	plg_set_free(set);
 	sv_release(&p);

@@ -44,7 +44,7 @@ struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 		dir = getenv("QLAUNCH_PLUGIN_DIR");
 	ck_assert_msg(dir != NULL, "QLAUNCH_PLUGIN_DIR is not set");
 	ck_assert_int_eq(sv_push(&p, dir), 0);
-	plg_load_all(&p, bld_core_types, dg, &set);
+	plg_load_all(&p, NULL, bld_core_types, dg, &set);
 	sv_release(&p);
 	return set;
 }

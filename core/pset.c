@@ -1,0 +1,167 @@
+#include <qlconfig.h>
+
+#include "pset.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define DEFAULTS "defaults"
+#define FILL "fill"
+
+static const char *const set_keys[] = { "name", "description", NULL };
+static const char *const plugins_keys[] = { "path", "enable", "disable", NULL };
+
+/* Split s at any of seps into out, skipping empty pieces. */
+static int split(const char *s, const char *seps, struct strv *out)
+{
+	int r = 0;
+
+	while (*s && r == 0) {
+		size_t n = strcspn(s, seps);
+
+		if (n)
+			r = sv_take(out, strndup(s, n));
+		s += n + (s[n] != '\0');
+	}
+	return r;
+}
+
+static int listed(const char *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int check_keys(const struct cfg *cfg, const struct cfg_section *sec,
+		      const char *const *keys, struct diag *dg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < sec->nkeys; i++)
+		if (!listed(sec->keys[i].name, keys))
+			r = dg_error(dg, cfg->path, sec->keys[i].line, sec->name, sec->keys[i].name,
+				     "unknown key in a plugin set, expected %s",
+				     keys == set_keys ? "name or description" : "path, enable or disable");
+	return r;
+}
+
+int pset_load(const char *path, struct diag *dg, struct pset *out)
+{
+	const char *name = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = cfg_load(path, dg, &out->cfg);
+	if (r < 0)
+		return r;
+	out->path = out->cfg->path;
+	for (size_t i = 0; i < out->cfg->nsections && r != -ENOMEM; i++) {
+		const struct cfg_section *sec = &out->cfg->sections[i];
+		const struct cfg_key *k;
+
+		if (strcmp(sec->type, "set") == 0 && !sec->id) {
+			r = check_keys(out->cfg, sec, set_keys, dg);
+			if ((k = cfg_key_find(sec, "name")))
+				name = k->value;
+		} else if (strcmp(sec->type, "plugins") == 0 && !sec->id) {
+			r = check_keys(out->cfg, sec, plugins_keys, dg);
+			if ((k = cfg_key_find(sec, "path")))
+				r = split(k->value, ":", &out->dirs);
+			if (r != -ENOMEM && (k = cfg_key_find(sec, "enable")))
+				r = split(k->value, " \t,", &out->enable);
+			if (r != -ENOMEM && (k = cfg_key_find(sec, "disable")))
+				r = split(k->value, " \t,", &out->disable);
+		} else if ((strcmp(sec->type, DEFAULTS) != 0 && strcmp(sec->type, FILL) != 0) || !sec->id) {
+			r = dg_error(dg, path, sec->line, sec->name, NULL,
+				     "unknown section in a plugin set, expected [set], [plugins], [defaults.TYPE] or [fill.TYPE]");
+		}
+	}
+	out->name = name ? name : path;
+	if (r == -ENOMEM || dg_failed(dg)) {
+		pset_release(out);
+		return r == -ENOMEM ? r : -EINVAL;
+	}
+	return 0;
+}
+
+void pset_filter(const struct pset *ps, struct plg_filter *f)
+{
+	f->enable = ps->enable.n ? (const char *const *)ps->enable.v : NULL;
+	f->disable = (const char *const *)ps->disable.v;
+}
+
+/* Is type a single-instance section type of the core or a plugin? */
+static int single_type(const char *type, const struct plg_set *plugins,
+		       const char *const *core_single)
+{
+	if (listed(type, core_single))
+		return 1;
+	for (size_t i = 0; i < plugins->n; i++)
+		for (const struct ql_section_type *t = plugins->v[i].desc.sections; t->name; t++)
+			if (strcmp(t->name, type) == 0)
+				return (t->flags & QL_SECTION_SINGLE) != 0;
+	return 0;
+}
+
+/* Add def's keys that sec lacks. */
+static int fill(const struct pset *ps, const struct cfg_section *def,
+		struct cfg_section *sec)
+{
+	int r = 0;
+
+	for (size_t k = 0; k < def->nkeys && r == 0; k++)
+		if (!cfg_key_find(sec, def->keys[k].name))
+			r = cfg_add_key(sec, def->keys[k].name, def->keys[k].value,
+					ps->path, def->keys[k].line);
+	return r;
+}
+
+int pset_apply(const struct pset *ps, const struct plg_set *plugins,
+	       const char *const *core_single_types, struct cfg *cfg,
+	       struct diag *dg)
+{
+	int r = 0;
+
+	if (!ps->cfg)
+		return 0;
+	for (size_t i = 0; i < ps->cfg->nsections && r != -ENOMEM; i++) {
+		const struct cfg_section *def = &ps->cfg->sections[i];
+		struct cfg_section *sec = NULL;
+
+		if (strcmp(def->type, FILL) == 0) {
+			for (size_t j = 0; j < cfg->nsections && r == 0; j++)
+				if (strcmp(cfg->sections[j].type, def->id) == 0)
+					r = fill(ps, def, &cfg->sections[j]);
+			continue;
+		}
+		if (strcmp(def->type, DEFAULTS) != 0)
+			continue;
+		if (!single_type(def->id, plugins, core_single_types)) {
+			r = dg_error(dg, ps->path, def->line, def->name, NULL,
+				     "[%s] is not a single-instance section of a loaded plugin, "
+				     "expected defaults for a section such as [machine] or [qemu] (or [fill.%s])",
+				     def->id, def->id);
+			continue;
+		}
+		for (size_t j = 0; j < cfg->nsections && !sec; j++)
+			if (!cfg->sections[j].id && strcmp(cfg->sections[j].type, def->id) == 0)
+				sec = &cfg->sections[j];
+		if (!sec && (r = cfg_add_section(cfg, def->id, ps->path, def->line, &sec)) < 0)
+			break;
+		r = fill(ps, def, sec);
+	}
+	return r == -ENOMEM ? r : dg_failed(dg) ? -EINVAL : 0;
+}
+
+void pset_release(struct pset *ps)
+{
+	if (!ps)
+		return;
+	cfg_free(ps->cfg);
+	sv_release(&ps->dirs);
+	sv_release(&ps->enable);
+	sv_release(&ps->disable);
+	memset(ps, 0, sizeof(*ps));
+}
