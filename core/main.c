@@ -41,6 +41,8 @@ struct options {
 	struct strv fd_bindings;   /* "NAME=N" from --fd */
 	const char *plugin_set;    /* --plugin-set, NULL: the default file */
 	const char *qemu;          /* --qemu */
+	const char *const *names;  /* plugins NAME... */
+	size_t nnames;
 	enum out_format format;
 	int format_set;
 };
@@ -53,7 +55,7 @@ static const char usage_text[] =
 	"  print CONFIG     print the QEMU command line that 'run' would execute\n"
 	"  check CONFIG     validate CONFIG; print nothing if it is valid\n"
 	"  run CONFIG       replace qlaunch with QEMU (same pid, QEMU's exit status)\n"
-	"  plugins          list the loaded plugins\n"
+	"  plugins [NAME]...  list the plugins (or these), and those not loaded\n"
 	"\n"
 	"Options:\n"
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
@@ -170,8 +172,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->cmd == CMD_NONE)
 		return usage_error("unknown command '%s'", argv[optind]);
 	if (o->cmd == CMD_PLUGINS) {
-		if (nargs != 1)
-			return usage_error("'plugins' takes no argument");
+		o->names = (const char *const *)argv + optind + 1;
+		o->nnames = (size_t)nargs - 1;
 	} else if (nargs != 2) {
 		return usage_error("'%s' needs exactly one CONFIG file", argv[optind]);
 	} else {
@@ -234,8 +236,43 @@ static int load_plugins(const struct options *o, const struct pset *ps,
 	return r;
 }
 
-static int cmd_plugins(const struct pset *ps, const struct plg_set *set)
+/* Is the plugin called name (or at path, for one not loaded) asked for? */
+static int wanted(const struct options *o, const char *name, const char *path)
 {
+	char stem[256];
+
+	if (!name) {
+		const char *base = strrchr(path, '/');
+
+		base = base ? base + 1 : path;
+		snprintf(stem, sizeof(stem), "%.*s", (int)(strlen(base) - 3), base);
+		name = stem;
+	}
+	for (size_t i = 0; i < o->nnames; i++)
+		if (strcmp(o->names[i], name) == 0)
+			return 1;
+	return o->nnames == 0;
+}
+
+static int cmd_plugins(const struct options *o, const struct pset *ps,
+		       const struct plg_set *set, struct diag *dg)
+{
+	for (size_t i = 0; i < o->nnames; i++) {
+		int found = 0;
+
+		for (size_t j = 0; j < set->n && !found; j++)
+			found = strcmp(set->v[j].desc.name, o->names[i]) == 0;
+		for (size_t j = 0; j < set->nskipped && !found; j++) {
+			struct options one = { .names = &o->names[i], .nnames = 1 };
+
+			found = wanted(&one, NULL, set->skipped[j].path);
+		}
+		if (!found)
+			dg_error(dg, NULL, 0, NULL, NULL,
+				 "no plugin named '%s' on the plugin search path", o->names[i]);
+	}
+	if (dg_failed(dg))
+		return EXIT_INVALID;
 	if (ps->path)
 		printf("plugin set: %s (%s)\n", ps->name, ps->path);
 	else
@@ -245,6 +282,8 @@ static int cmd_plugins(const struct pset *ps, const struct plg_set *set)
 		const struct plg *p = &set->v[i];
 		struct strbuf secs = STRBUF_INIT;
 
+		if (!wanted(o, p->desc.name, NULL))
+			continue;
 		for (const struct ql_section_type *t = p->desc.sections; t->name; t++)
 			sb_printf(&secs, "%s%s%s", secs.len ? "," : "", t->name,
 				  t->flags & QL_SECTION_SINGLE ? (t->flags & QL_SECTION_MULTI ? "[.ID]" : "") : ".ID");
@@ -253,7 +292,8 @@ static int cmd_plugins(const struct pset *ps, const struct plg_set *set)
 		sb_release(&secs);
 	}
 	for (size_t i = 0; i < set->nskipped; i++)
-		printf("not loaded: %s: %s\n", set->skipped[i].path, set->skipped[i].reason);
+		if (wanted(o, NULL, set->skipped[i].path))
+			printf("not loaded: %s: %s\n", set->skipped[i].path, set->skipped[i].reason);
 	return fflush(stdout) == 0 ? 0 : EXIT_INVALID;
 }
 
@@ -336,11 +376,11 @@ int main(int argc, char **argv)
 	if (load_plugins(&o, &ps, &dg, &set) < 0) {
 		/* still show what did load: it helps find the bad one */
 		if (o.cmd == CMD_PLUGINS && set)
-			cmd_plugins(&ps, set);
+			cmd_plugins(&o, &ps, set, &dg);
 		goto out;
 	}
 	if (o.cmd == CMD_PLUGINS)
-		status = cmd_plugins(&ps, set);
+		status = cmd_plugins(&o, &ps, set, &dg);
 	else
 		status = cmd_build(&o, &ps, set, &dg);
 out:
