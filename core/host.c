@@ -66,8 +66,11 @@ static int h_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
 
 static int h_get_string(struct ql_ctx *ctx, const char *key, const char **out)
 {
-	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
+	const struct cfg_key *k;
 
+	if (!key)
+		return h_error(ctx, NULL, "plugin bug: NULL key");
+	k = cfg_key_find(ctx->sec, key);
 	if (!k)
 		return 0;
 	*out = k->value;
@@ -77,7 +80,7 @@ static int h_get_string(struct ql_ctx *ctx, const char *key, const char **out)
 static int h_get_uint(struct ql_ctx *ctx, const char *key, uint64_t min,
 		      uint64_t max, uint64_t *out)
 {
-	const char *s;
+	const char *s = NULL;
 	uint64_t v;
 	int r = h_get_string(ctx, key, &s);
 
@@ -94,7 +97,7 @@ static int h_get_uint(struct ql_ctx *ctx, const char *key, uint64_t min,
 static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
 		      uint64_t *out)
 {
-	const char *s;
+	const char *s = NULL;
 	uint64_t v;
 	int r = h_get_string(ctx, key, &s);
 
@@ -111,7 +114,7 @@ static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
 
 static int h_get_bool(struct ql_ctx *ctx, const char *key, int *out)
 {
-	const char *s;
+	const char *s = NULL;
 	int r = h_get_string(ctx, key, &s);
 
 	if (r <= 0)
@@ -125,7 +128,7 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 		      const char *const *choices, size_t *out)
 {
 	struct strbuf list = STRBUF_INIT;
-	const char *s, *hint;
+	const char *s = NULL, *hint;
 	int r = h_get_string(ctx, key, &s);
 
 	if (r <= 0)
@@ -192,6 +195,8 @@ static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
 			       key);
 	if (strcmp(key, "help") == 0)
 		return h_error(ctx, key, "would make QEMU print help and exit, expected a property name");
+	if (strcmp(value, "help") == 0 || strcmp(value, "?") == 0)
+		return h_error(ctx, key, "'%s' would make QEMU print help and exit, expected a value", value);
 	return av_opt_pair(&ctx->opt, key, value);
 }
 
@@ -275,9 +280,11 @@ static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
 			const char *id)
 {
 	struct host_state *st = ctx->st;
-	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
+	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	struct host_ref *refs, *ref;
 
+	if (!type || !id)
+		return h_error(ctx, key, "plugin bug: NULL type or id");
 	refs = realloc(st->refs, (st->nrefs + 1) * sizeof(*refs));
 	if (!refs)
 		return -ENOMEM;

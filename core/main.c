@@ -312,13 +312,17 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 
 	static const char *const core_single[] = { QEMU_SECTION, NULL };
 
-	if (cfg_load(o->config, dg, &cfg) < 0)
+	if ((r = cfg_load(o->config, dg, &cfg)) < 0) {
+		dg->oom |= r == -ENOMEM;
 		goto out;
+	}
 	/* command line > config file > plugin-set defaults > built-in */
 	if (pset_apply(ps, set, core_single, cfg, dg) < 0 ||
 	    (o->qemu && cfg_set_key(cfg, QEMU_SECTION, "binary", o->qemu, "--qemu") < 0))
 		goto out;
 	r = bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l);
+	if (r == -ENOMEM)
+		dg->oom = 1;
 	if (r == -ENOENT || r == -ENOTDIR)
 		status = 127;
 	else if (r < 0 && r != -EINVAL && r != -ENOMEM)

@@ -61,6 +61,8 @@ START_TEST(machine_errors)
 		  "T/t.ini:2: [machine] type: 'q35,accel=kvm' contains '=', which QEMU would read as an option, expected a plain name");
 	ck_errors("[machine]\ntype = help\n",
 		  "T/t.ini:2: [machine] type: 'help' would make QEMU print help and exit, expected a name for -machine");
+	ck_errors("[machine]\ntype = q35\naccel = help\n",
+		  "T/t.ini:3: [machine] accel: 'help' would make QEMU print help and exit, expected a value");
 	ck_errors("[machine]\ntype =\n",
 		  "T/t.ini:2: [machine] type: empty value, expected a name for -machine");
 }

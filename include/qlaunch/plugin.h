@@ -72,7 +72,8 @@ struct ql_ctx;
 struct ql_host_api;
 
 /*
- * Called once per section instance.  Returns 0, or a negative errno value
+ * Called once per section instance, in argv order (see struct ql_plugin's
+ * order).  Returns 0, or a negative errno value
  * after reporting the problem with api->error().  On failure the core keeps
  * going with the other sections (so the user sees every error at once) but
  * discards the output.
@@ -104,7 +105,8 @@ struct ql_plugin {
 	const char *version;   /* the plugin's own version, free form */
 	const char *description; /* one line, no trailing period */
 	const struct ql_section_type *sections; /* ends with a NULL name */
-	int order;             /* argv position of its options: lower first */
+	int order;             /* argv position of its options: lower first;
+				* ties by plugin name, then file order */
 	ql_emit_fn *emit;
 };
 
@@ -133,7 +135,8 @@ enum ql_order {
 	QL_ORDER_SWITCHES = 1000, /* [qemu] switches (core) */
 };
 
-/* What the core is doing; plugins must not open anything unless RUN. */
+/* What the core is doing.  Plugins open nothing themselves: fds for QEMU
+ * come through fd_pass, whose open function runs in QL_MODE_RUN only. */
 enum ql_mode {
 	QL_MODE_CHECK = 0,
 	QL_MODE_PRINT = 1,
@@ -206,7 +209,8 @@ struct ql_host_api {
 	/*
 	 * Hand a file descriptor to QEMU.  *qemu_fd receives the number QEMU
 	 * will see, the same in every mode.  Nothing is opened now: in
-	 * QL_MODE_RUN the core calls open(arg, ...) after every section has
+	 * QL_MODE_RUN the core calls the plugin's open(arg, ...) after every
+	 * section has
 	 * been read without error, places the fd at *qemu_fd and owns it; a
 	 * failure is reported at key's line (key may be NULL).  arg must live
 	 * as long as the launch: a string from the host API, or a literal.
