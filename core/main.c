@@ -202,6 +202,8 @@ static int load_pset(const struct options *o, struct diag *dg, struct pset *ps)
 	const char *file = o->plugin_set ? o->plugin_set : env_var("QLAUNCH_PLUGIN_SET");
 
 	memset(ps, 0, sizeof(*ps));
+	if (file && !*file && !o->plugin_set)
+		file = NULL;            /* QLAUNCH_PLUGIN_SET= is unset */
 	if (file && strcmp(file, "none") == 0)
 		return 0;
 	if (!file && access(DEFAULT_PLUGIN_SET, F_OK) < 0)
@@ -257,6 +259,8 @@ static int wanted(const struct options *o, const char *name, const char *path)
 static int cmd_plugins(const struct options *o, const struct pset *ps,
 		       const struct plg_set *set, struct diag *dg)
 {
+	size_t errors = dg->msgs.n;
+
 	for (size_t i = 0; i < o->nnames; i++) {
 		int found = 0;
 
@@ -271,7 +275,7 @@ static int cmd_plugins(const struct options *o, const struct pset *ps,
 			dg_error(dg, NULL, 0, NULL, NULL,
 				 "no plugin named '%s' on the plugin search path", o->names[i]);
 	}
-	if (dg_failed(dg))
+	if (dg->msgs.n > errors)
 		return EXIT_INVALID;
 	if (ps->path)
 		printf("plugin set: %s (%s)\n", ps->name, ps->path);

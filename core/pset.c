@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULTS "defaults"
 #define FILL "fill"
@@ -67,8 +68,14 @@ int pset_load(const char *path, struct diag *dg, struct pset *out)
 				name = k->value;
 		} else if (strcmp(sec->type, "plugins") == 0 && !sec->id) {
 			r = check_keys(out->cfg, sec, plugins_keys, dg);
-			if ((k = cfg_key_find(sec, "path")))
+			if ((k = cfg_key_find(sec, "path"))) {
 				r = split(k->value, ":", &out->dirs);
+				for (size_t j = 0; j < out->dirs.n && r == 0; j++)
+					if (out->dirs.v[j][0] != '/')
+						r = dg_error(dg, path, k->line, sec->name, "path",
+							     "'%s' is not an absolute directory, expected absolute ones",
+							     out->dirs.v[j]);
+			}
 			if (r != -ENOMEM && (k = cfg_key_find(sec, "enable")))
 				r = split(k->value, " \t,", &out->enable);
 			if (r != -ENOMEM && (k = cfg_key_find(sec, "disable")))
@@ -92,16 +99,23 @@ void pset_filter(const struct pset *ps, struct plg_filter *f)
 	f->disable = (const char *const *)ps->disable.v;
 }
 
-/* Is type a single-instance section type of the core or a plugin? */
-static int single_type(const char *type, const struct plg_set *plugins,
-		       const char *const *core_single)
+/* The flags of section type (compared without case, as section names
+ * are): QL_SECTION_SINGLE for the core's, a plugin's, or 0 if unknown.
+ * *name receives the type's own (lower-case) spelling. */
+static unsigned type_flags(const char *type, const struct plg_set *plugins,
+			   const char *const *core_single, const char **name)
 {
-	if (listed(type, core_single))
-		return 1;
+	for (const char *const *c = core_single; c && *c; c++)
+		if (strcasecmp(type, *c) == 0) {
+			*name = *c;
+			return QL_SECTION_SINGLE;
+		}
 	for (size_t i = 0; i < plugins->n; i++)
 		for (const struct ql_section_type *t = plugins->v[i].desc.sections; t->name; t++)
-			if (strcmp(t->name, type) == 0)
-				return (t->flags & QL_SECTION_SINGLE) != 0;
+			if (strcasecmp(t->name, type) == 0) {
+				*name = t->name;
+				return t->flags;
+			}
 	return 0;
 }
 
@@ -129,16 +143,24 @@ int pset_apply(const struct pset *ps, const struct plg_set *plugins,
 	for (size_t i = 0; i < ps->cfg->nsections && r != -ENOMEM; i++) {
 		const struct cfg_section *def = &ps->cfg->sections[i];
 		struct cfg_section *sec = NULL;
+		const char *type = NULL;
+		unsigned flags;
 
+		if (strcmp(def->type, FILL) != 0 && strcmp(def->type, DEFAULTS) != 0)
+			continue;
+		flags = type_flags(def->id, plugins, core_single_types, &type);
+		if (!flags) {
+			r = dg_error(dg, ps->path, def->line, def->name, NULL,
+				     "no loaded plugin handles [%s], expected a section type of one", def->id);
+			continue;
+		}
 		if (strcmp(def->type, FILL) == 0) {
 			for (size_t j = 0; j < cfg->nsections && r == 0; j++)
-				if (strcmp(cfg->sections[j].type, def->id) == 0)
+				if (strcmp(cfg->sections[j].type, type) == 0)
 					r = fill(ps, def, &cfg->sections[j]);
 			continue;
 		}
-		if (strcmp(def->type, DEFAULTS) != 0)
-			continue;
-		if (!single_type(def->id, plugins, core_single_types)) {
+		if (!(flags & QL_SECTION_SINGLE)) {
 			r = dg_error(dg, ps->path, def->line, def->name, NULL,
 				     "[%s] is not a single-instance section of a loaded plugin, "
 				     "expected defaults for a section such as [machine] or [qemu] (or [fill.%s])",
@@ -146,9 +168,9 @@ int pset_apply(const struct pset *ps, const struct plg_set *plugins,
 			continue;
 		}
 		for (size_t j = 0; j < cfg->nsections && !sec; j++)
-			if (!cfg->sections[j].id && strcmp(cfg->sections[j].type, def->id) == 0)
+			if (!cfg->sections[j].id && strcmp(cfg->sections[j].type, type) == 0)
 				sec = &cfg->sections[j];
-		if (!sec && (r = cfg_add_section(cfg, def->id, ps->path, def->line, &sec)) < 0)
+		if (!sec && (r = cfg_add_section(cfg, type, ps->path, def->line, &sec)) < 0)
 			break;
 		r = fill(ps, def, sec);
 	}
