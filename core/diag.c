@@ -5,6 +5,31 @@
 #include <errno.h>
 #include <stdlib.h>
 
+/*
+ * Messages quote what a config says, and a config may hold any byte: show
+ * control characters as \xNN so a file cannot drive the user's terminal.
+ */
+static int escape_controls(struct strbuf *sb)
+{
+	struct strbuf out = STRBUF_INIT;
+	int r = 0;
+
+	if (!sb->buf)
+		return 0;
+	for (size_t i = 0; i < sb->len && r == 0; i++) {
+		unsigned char c = (unsigned char)sb->buf[i];
+
+		r = c < 0x20 || c == 0x7f ? sb_printf(&out, "\\x%02x", c) : sb_addc(&out, (char)c);
+	}
+	if (r == 0) {
+		sb_release(sb);
+		*sb = out;
+	} else {
+		sb_release(&out);
+	}
+	return r;
+}
+
 int dg_verror(struct diag *dg, const char *file, unsigned line,
 	      const char *section, const char *key, const char *fmt,
 	      va_list ap)
@@ -20,6 +45,8 @@ int dg_verror(struct diag *dg, const char *file, unsigned line,
 	if (key)
 		r |= sb_printf(&sb, "%s: ", key);
 	r |= sb_vprintf(&sb, fmt, ap);
+	if (r == 0)
+		r = escape_controls(&sb);
 	lines = realloc(dg->lines, (dg->msgs.n + 1) * sizeof(*lines));
 	if (lines)
 		dg->lines = lines;

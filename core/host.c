@@ -105,7 +105,7 @@ static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
 		return r;
 	r = val_size(s, unit, &v);
 	if (r == -ERANGE)
-		return h_error(ctx, key, "size '%s' is too large, expected at most 16E (2^64 - 1 bytes)", s);
+		return h_error(ctx, key, "size '%s' is too large, expected less than 2^64 bytes (16777216T)", s);
 	if (r < 0)
 		return h_error(ctx, key, "invalid size '%s', expected a whole number with an optional K, M, G or T suffix", s);
 	*out = v;

@@ -83,7 +83,7 @@ START_TEST(memory_errors)
 	ck_errors("[memory]\nsize = 2X\nslots = -1\nmaxmem = 99999999999999999999T\n",
 		  "T/t.ini:2: [memory] size: invalid size '2X', expected a whole number with an optional K, M, G or T suffix\n"
 		  "T/t.ini:3: [memory] slots: invalid value '-1', expected a whole number from 0 to 256\n"
-		  "T/t.ini:4: [memory] maxmem: size '99999999999999999999T' is too large, expected at most 16E (2^64 - 1 bytes)");
+		  "T/t.ini:4: [memory] maxmem: size '99999999999999999999T' is too large, expected less than 2^64 bytes (16777216T)");
 	ck_errors("[memory]\nsize = 2G\nslots = 2\n",
 		  "T/t.ini:3: [memory] slots: slots needs maxmem (QEMU refuses slots without it), expected maxmem too");
 	ck_errors("[memory]\nsize = 4G\nmaxmem = 2G\n",

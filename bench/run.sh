@@ -1,0 +1,244 @@
+#!/bin/bash
+# bench/run.sh [BUILD_DIR]: measure qlaunch's launch overhead, its scaling
+# with the number of sections, its peak memory and the cost of loading the
+# plugins, on this machine, in one run (about 1-2 minutes).
+#
+# BUILD_DIR is a built tree (default: this repository): BUILD_DIR/core/qlaunch
+# and the plugins in BUILD_DIR/plugins/.libs are measured.  Writes
+# bench/results/results.md (also printed), bench/results/sections.png and the
+# raw data next to them.  Needs hyperfine, gnuplot, GNU time, a C compiler
+# and libiniparser-dev; the first three are installed with apt-get if missing.
+#
+# What is measured (medians of hyperfine runs, wall clock, -N: no shell):
+#   1. launch overhead = 'qlaunch run reference.ini' - '/bin/true', where
+#      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true
+#   2. 'qlaunch print' of configs with N [device.dN] sections, split into
+#        iniparser load = iniload FILE - iniload -n FILE  (bench/iniload.c)
+#        process start  = qlaunch --version
+#        qlaunch's own  = print - iniparser load - process start
+#      (own work includes loading the 13 plugins, see 4.)
+#   3. max RSS of 'qlaunch print reference.ini' (/usr/bin/time -v)
+#   4. plugin loading = 'qlaunch plugins' - 'qlaunch --version'
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+build=$(cd "${1:-$repo}" && pwd)
+results=$here/results
+ref=$here/reference.ini
+
+# Section counts: the table reports 10, 1000 and 10000, the plot uses all.
+sizes="10 100 1000 3000 10000"
+# Runs per size: iniparser 4.1 loads in O(n^2) (a 10,000-section file takes
+# ~0.4 s), so the big files get fewer runs to keep the whole run short.
+runs_for() {
+	case $1 in
+	10 | 100) echo 200 ;;
+	1000) echo 100 ;;
+	3000) echo 30 ;;
+	*) echo 15 ;;
+	esac
+}
+base_runs=300  # item 1 and 4 (>= 200 asked)
+
+# Targets.
+t_launch_ms=1       # launch overhead
+t_own10k_ms=50      # qlaunch's own work for 10,000 sections
+t_rss_kib=4096      # max RSS of print reference.ini
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# --- tools ------------------------------------------------------------------
+need=""
+command -v hyperfine >/dev/null || need="$need hyperfine"
+command -v gnuplot >/dev/null || need="$need gnuplot-nox"
+[ -x /usr/bin/time ] || need="$need time"
+if [ -n "$need" ]; then
+	echo "bench: installing$need" >&2
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get install -y --no-install-recommends $need >/dev/null ||
+		{ $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends $need >/dev/null; } ||
+		die "could not install$need"
+fi
+cc=${CC:-cc}
+command -v "$cc" >/dev/null || die "no C compiler ($cc)"
+
+# --- the binary under test --------------------------------------------------
+ql=$build/core/qlaunch
+pd=$build/plugins/.libs
+[ -x "$ql" ] || die "$ql not found: build first (make)"
+[ -d "$pd" ] || die "$pd not found: build the plugins first"
+if [ "$(head -c2 "$ql")" = "#!" ]; then
+	# A libtool wrapper script would be measured too: use the real binary.
+	[ -x "$build/core/.libs/qlaunch" ] || die "$ql is a wrapper script and core/.libs/qlaunch is missing"
+	ql=$build/core/.libs/qlaunch
+	export LD_LIBRARY_PATH="$build/core/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+# No installed plugin set, only the build's plugins: the run does not depend
+# on what is installed on this machine.
+qlx="$ql -s none -P $pd"
+nplugins=$($qlx plugins | awk '$NF ~ /\.so$/ { n++ } END { print n + 0 }')
+[ "$nplugins" -eq 13 ] || die "expected 13 plugins in $pd, found $nplugins"
+$qlx check "$ref" || die "$ref is not valid for this build"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/qlaunch-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$results"
+
+"$cc" -O2 -Wall -o "$tmp/iniload" "$here/iniload.c" -liniparser ||
+	die "could not build iniload (is libiniparser-dev installed?)"
+
+# hyperfine wrapper: hf NAME RUNS WARMUP CMD...; medians (ms) land in
+# $tmp/NAME.csv, one "command,median" line per command.
+hf() {
+	local name=$1 runs=$2 warmup=$3
+	shift 3
+	hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
+		--export-csv "$tmp/$name.raw.csv" --export-json "$results/$name.json" "$@" >&2
+	awk -F, 'NR > 1 { printf "%s,%.3f,%.3f\n", $1, ($5 + $6) * 1000, $4 * 1000 }' "$tmp/$name.raw.csv" >"$tmp/$name.csv"
+}
+# med NAME INDEX: median (ms) of the INDEX-th command (1-based) of NAME.
+med() { sed -n "${2}p" "$tmp/$1.csv" | awk -F, '{ print $NF }'; }
+# cpu NAME INDEX: mean user+system CPU time (ms), less hurt by a busy machine.
+cpu() { sed -n "${2}p" "$tmp/$1.csv" | awk -F, '{ print $(NF - 1) }'; }
+calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
+
+echo "bench: $ql, plugins in $pd" >&2
+
+# A config with only [qemu], run with no plugins at all: qlaunch's launch
+# overhead without any plugin loading, to tell what dominates item 1.
+mkdir "$tmp/noplugins"
+printf '[qemu]\nbinary = /bin/true\n' >"$tmp/q0.ini"
+
+# --- 1 and 4: launch overhead, process start, plugin loading -----------------
+hf base "$base_runs" 30 \
+	"/bin/true" \
+	"$qlx run $ref" \
+	"$ql --version" \
+	"$qlx plugins" \
+	"$tmp/iniload -n $ref" \
+	"$ql -s none -P $tmp/noplugins run $tmp/q0.ini"
+true_ms=$(med base 1)
+run_ms=$(med base 2)
+version_ms=$(med base 3)
+plugins_ms=$(med base 4)
+iniload0_ms=$(med base 5)
+run0_ms=$(med base 6)
+launch0_ms=$(calc "$run0_ms - $true_ms")
+launch_ms=$(calc "$run_ms - $true_ms")
+launch_cpu=$(calc "$(cpu base 2) - $(cpu base 1)")
+launch0_cpu=$(calc "$(cpu base 6) - $(cpu base 1)")
+plugload_cpu=$(calc "$(cpu base 4) - $(cpu base 3)")
+plugload_ms=$(calc "$plugins_ms - $version_ms")
+
+# --- 2: sections ---------------------------------------------------------
+printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu_ms\n' >"$results/sections.dat"
+for n in $sizes; do
+	f=$tmp/s$n.ini
+	sh "$here/gen-sections.sh" "$n" >"$f"
+	$qlx check "$f" || die "generated $f is not valid"
+	hf "sections-$n" "$(runs_for "$n")" 2 "$qlx print $f" "$tmp/iniload $f"
+	total=$(med "sections-$n" 1)
+	ini=$(calc "$(med "sections-$n" 2) - $iniload0_ms")
+	own=$(calc "$total - $ini - $version_ms")
+	own_cpu=$(calc "$(cpu "sections-$n" 1) - ($(cpu "sections-$n" 2) - $(cpu base 5)) - $(cpu base 3)")
+	printf '%s %s %s %s %s %s\n' "$n" "$total" "$ini" "$own" "$version_ms" "$own_cpu" >>"$results/sections.dat"
+done
+row() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results/sections.dat"; }
+# Per section: the slope between 10 and 10,000 sections.
+slope() { calc "($(row 10000 "$1") - $(row 10 "$1")) / 9990 * 1000"; }  # us/section
+
+# --- 3: peak memory --------------------------------------------------------
+maxrss() {
+	local best="" r
+	for _ in 1 2 3 4 5; do
+		r=$(/usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }')
+		[ -z "$best" ] || [ "$r" -lt "$best" ] && best=$r
+	done
+	echo "$best"
+}
+rss_print=$(maxrss $qlx print "$ref")
+rss_version=$(maxrss $ql --version)
+rss_true=$(maxrss /bin/true)
+rss_10k=$(maxrss $qlx print "$tmp/s10000.ini")
+# Minor page faults (the mmap/relocation work of loading shared objects).
+minflt() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Minor/ { gsub(/ /, "", $2); print $2 }'; }
+pf_true=$(minflt /bin/true)
+pf_run0=$(minflt $ql -s none -P "$tmp/noplugins" run "$tmp/q0.ini")
+pf_run=$(minflt $qlx run "$ref")
+
+# --- 5: where qlaunch's own time for 10,000 sections goes (if perf works) ---
+profile=$results/profile-10000.txt
+if command -v perf >/dev/null &&
+	perf record -q -F 2000 -g -o "$tmp/perf.data" $qlx print "$tmp/s10000.ini" >/dev/null 2>"$tmp/perf.err"; then
+	{
+		echo "# perf: 'qlaunch print' of 10,000 sections, share of samples by library"
+		perf report -i "$tmp/perf.data" --no-children --stdio --sort dso 2>/dev/null |
+			grep -E '^ +[0-9.]+%' | head -8
+		echo
+		echo "# top symbols outside libiniparser"
+		perf report -i "$tmp/perf.data" --no-children --stdio --sort dso,symbol -g none 2>/dev/null |
+			grep -E '^ +[0-9.]+%' | grep -v libiniparser | head -15
+	} >"$profile"
+else
+	echo "# perf not available: no profile" >"$profile"
+fi
+
+# --- report -----------------------------------------------------------------
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "PASS" : "FAIL" }'; }
+own10k=$(row 10000 4)
+md=$results/results.md
+{
+	echo "# qlaunch benchmark"
+	echo
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) CPUs," \
+		"$(hyperfine --version), qlaunch $($ql --version | awk '{ print $2 }')" \
+		"($(git -C "$build" rev-parse --short HEAD 2>/dev/null || echo 'no git'))."
+	echo "Times are hyperfine medians (wall clock, \`-N\`), $base_runs runs for the"
+	echo "single-config rows; 'own' = print − iniparser load − process start. (CPU: ...)"
+	echo "is the same difference of mean user+system CPU times, steadier on a busy machine."
+	echo
+	echo "| measurement | value | target | result |"
+	echo "|---|---:|---:|---|"
+	echo "| \`/bin/true\` directly | $true_ms ms | | |"
+	echo "| \`qlaunch run\` reference.ini (13 plugins, 20 devices, QEMU = /bin/true) | $run_ms ms | | |"
+	echo "| **launch overhead** (run − /bin/true) | **$launch_ms ms** (CPU: $launch_cpu ms) | < $t_launch_ms ms | $(verdict "$launch_ms" "$t_launch_ms") |"
+	echo "| launch overhead with no plugins (\`run\` of a [qemu]-only config, 0 plugins) − /bin/true | $launch0_ms ms (CPU: $launch0_cpu ms) | | info |"
+	echo "| minor page faults: /bin/true / run, 0 plugins / run reference.ini, 13 plugins | $pf_true / $pf_run0 / $pf_run | | info |"
+	echo "| process start (\`qlaunch --version\`) | $version_ms ms | | |"
+	echo "| \`qlaunch plugins\` | $plugins_ms ms | | |"
+	echo "| **loading 13 plugins** (plugins − --version) | **$plugload_ms ms** (CPU: $plugload_cpu ms) | | info |"
+	for n in 10 1000 10000; do
+		echo "| print, $n sections: total / iniparser load / qlaunch own | $(row "$n" 2) / $(row "$n" 3) / $(row "$n" 4) ms | | |"
+	done
+	echo "| **qlaunch own work, 10,000 sections** | **$own10k ms** (CPU: $(row 10000 6) ms) | < $t_own10k_ms ms | $(verdict "$own10k" "$t_own10k_ms") |"
+	echo "| per section (slope 10→10,000): total / iniparser / qlaunch own | $(slope 2) / $(slope 3) / $(slope 4) µs | | info |"
+	echo "| **max RSS**, \`qlaunch print\` reference.ini | **$rss_print KiB** | < $t_rss_kib KiB | $(verdict "$rss_print" "$t_rss_kib") |"
+	echo "| max RSS: /bin/true / \`qlaunch --version\` / print 10,000 sections | $rss_true / $rss_version / $rss_10k KiB | | info |"
+} >"$md"
+cat "$md"
+echo
+echo "profile ($profile):"
+cat "$profile"
+
+# --- plot ---------------------------------------------------------------------
+gnuplot <<EOF
+set terminal pngcairo size 900,600 font "sans,11"
+set output "$results/sections.png"
+set title "qlaunch print: time vs number of [device.N] sections (medians)"
+set xlabel "sections"
+set ylabel "time (ms)"
+set logscale xy
+set grid xtics ytics mxtics mytics
+set key top left box opaque
+set xrange [7:14000]
+set format y "%g"
+plot "$results/sections.dat" using 1:2 with linespoints lw 2 pt 7 title "qlaunch print (total)", \
+     "" using 1:3 with linespoints lw 2 pt 5 title "iniparser load", \
+     "" using 1:(\$4 > 0.01 ? \$4 : 0.01) with linespoints lw 2 pt 9 title "qlaunch own work (incl. 13 plugin loads)", \
+     "" using 1:5 with lines dt 3 lw 2 lc rgb "gray30" title "process start (qlaunch --version)", \
+     $t_own10k_ms with lines dt 2 lc rgb "red" title "target: own work < $t_own10k_ms ms at 10,000"
+EOF
+echo
+echo "bench: wrote $md and $results/sections.png" >&2
