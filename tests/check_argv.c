@@ -8,6 +8,7 @@
 
 #include "argv.h"
 #include "output.h"
+#include "testutil.h"
 
 static char *escaped(const char *s)
 {
@@ -121,8 +122,6 @@ int main(void)
 {
 	Suite *s = suite_create("argv");
 	TCase *tc = tcase_create("argv");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, escape_doubles_commas);
 	tcase_add_test(tc, option_builder);
@@ -130,9 +129,5 @@ int main(void)
 	tcase_add_test(tc, shell_quoting);
 	tcase_add_test(tc, json_and_null);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

@@ -43,16 +43,8 @@ static char *errors_of(const char *text, size_t len)
 {
 	char *err = NULL;
 	struct cfg *cfg = load(text, len, &err);
-	const char *dir = tu_tmpdir();
-	size_t n = strlen(dir);
-	char *p;
-
 	ck_assert_msg(cfg == NULL, "expected an error for: %s", text);
-	while ((p = strstr(err, dir))) {
-		p[0] = 'T';
-		memmove(p + 1, p + n, strlen(p + n) + 1);
-	}
-	return err;
+	return tu_shorten(err, tu_tmpdir(), 'T');
 }
 
 #define ck_errors(text, expect) do { \
@@ -259,8 +251,6 @@ int main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("config");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, structure_and_lines);
@@ -273,9 +263,5 @@ int main(void)
 	tcase_add_test(tc, not_regular_files);
 	tcase_add_test(tc, valid_ids);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

@@ -230,17 +230,13 @@ START_TEST(fd_errors)
 	struct plg_set *set = tu_plugins(NULL, &dg);
 	struct cfg *cfg = NULL;
 	struct launch l;
-	char *err, *p;
+	char *err;
 
 	ck_assert_int_eq(sv_push(&bind, "zz=5"), 0);
 	ck_assert_int_eq(cfg_load(config, &dg, &cfg), 0);
 	ck_assert_int_eq(bld_launch(cfg, set, QL_MODE_PRINT, "/q", &bind, &dg, &l), -EINVAL);
 	dg_sort(&dg);
-	err = tu_join_diag(&dg);
-	while ((p = strstr(err, config))) {
-		p[0] = 'C';
-		memmove(p + 1, p + strlen(config), strlen(p + strlen(config)) + 1);
-	}
+	err = tu_shorten(tu_join_diag(&dg), config, 'C');
 	ck_assert_str_eq(err,
 		"--fd zz=5: C has no [fd.zz] section, expected one to bind\n"
 		"C:3: [fd.a]: fd 999 is not open, expected qlaunch to be started with it\n"
@@ -262,8 +258,6 @@ int main(void)
 {
 	Suite *s = suite_create("exec");
 	TCase *tc = tcase_create("exec");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, declared_fds_only_at_expected_numbers);
@@ -271,9 +265,5 @@ int main(void)
 	tcase_add_test(tc, closed_stdio_reopened);
 	tcase_add_test(tc, fd_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

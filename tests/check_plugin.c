@@ -54,15 +54,10 @@ static char *load_errors(const char *dir, struct plg_set **set)
 {
 	struct diag dg = DIAG_INIT;
 	struct plg_set *s = NULL;
-	char *err, *p;
-	size_t n = strlen(dir);
+	char *err;
 
 	s = tu_plugins(dir, &dg);
-	err = tu_join_diag(&dg);
-	while ((p = strstr(err, dir))) {
-		p[0] = 'D';
-		memmove(p + 1, p + n, strlen(p + n) + 1);
-	}
+	err = tu_shorten(tu_join_diag(&dg), dir, 'D');
 	dg_release(&dg);
 	if (set)
 		*set = s;
@@ -290,8 +285,6 @@ int main(void)
 {
 	Suite *s = suite_create("plugin");
 	TCase *tc = tcase_create("loader");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, good_plugin_loads);
@@ -304,9 +297,5 @@ int main(void)
 	tcase_add_test(tc, plugin_failures_reported);
 	tcase_add_test(tc, references_and_order);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

@@ -12,15 +12,7 @@
 /* Errors with the temp path shown as "T". */
 static char *norm(char *err)
 {
-	const char *dir = tu_tmpdir();
-	size_t n = strlen(dir);
-	char *p;
-
-	while ((p = strstr(err, dir))) {
-		p[0] = 'T';
-		memmove(p + 1, p + n, strlen(p + n) + 1);
-	}
-	return err;
+	return tu_shorten(err, tu_tmpdir(), 'T');
 }
 
 #define ck_argv(ini, expect) do { \
@@ -360,8 +352,6 @@ int main(void)
 {
 	Suite *s = suite_create("plugins");
 	TCase *tc = tcase_create("golden");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, machine_golden);
@@ -387,9 +377,5 @@ int main(void)
 	tcase_add_test(tc, vga_golden);
 	tcase_add_test(tc, all_families_order);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "value.h"
+#include "testutil.h"
 
 START_TEST(uint_parses_and_rejects)
 {
@@ -101,8 +102,6 @@ int main(void)
 {
 	Suite *s = suite_create("value");
 	TCase *tc = tcase_create("value");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, uint_parses_and_rejects);
 	tcase_add_test(tc, size_suffixes);
@@ -110,9 +109,5 @@ int main(void)
 	tcase_add_test(tc, bools);
 	tcase_add_test(tc, suggestions);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

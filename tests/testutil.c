@@ -97,3 +97,26 @@ void tu_cleanup(void)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	tmpdir[0] = '\0';
 }
+
+char *tu_shorten(char *s, const char *what, char with)
+{
+	size_t n = strlen(what);
+	char *p;
+
+	while (n && (p = strstr(s, what))) {
+		p[0] = with;
+		memmove(p + 1, p + n, strlen(p + n) + 1);
+	}
+	return s;
+}
+
+int tu_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -2,6 +2,8 @@
 #ifndef QL_TESTUTIL_H
 #define QL_TESTUTIL_H
 
+#include <check.h>
+
 #include "build.h"
 #include "config.h"
 #include "diag.h"
@@ -23,5 +25,11 @@ char *tu_build(const char *ini, char **errors);
 /* Join a diag's messages with '\n' (malloc'd). */
 char *tu_join_diag(const struct diag *dg);
 void tu_cleanup(void);
+/* Replace every occurrence of what in s (in place) by the letter with;
+ * returns s.  Pins messages that contain a temporary path. */
+char *tu_shorten(char *s, const char *what, char with);
+/* Run every test of suite s (one TCase, with the tmpdir fixture when
+ * fixture is set); returns main()'s exit status. */
+int tu_run(Suite *s);
 
 #endif
