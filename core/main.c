@@ -41,6 +41,7 @@ struct options {
 	struct strv fd_bindings;   /* "NAME=N" from --fd */
 	const char *plugin_set;    /* --plugin-set, NULL: the default file */
 	const char *qemu;          /* --qemu */
+	int allow_unsafe;          /* --allow-unsafe-plugins */
 	const char *const *names;  /* plugins NAME... */
 	size_t nnames;
 	enum out_format format;
@@ -61,6 +62,7 @@ static const char usage_text[] =
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
 	"  -f, --fd NAME=N        hand inherited fd N to QEMU as [fd.NAME] (repeatable)\n"
 	"  -q, --qemu PATH        run this QEMU binary (overrides [qemu] binary)\n"
+	"      --allow-unsafe-plugins  load plugin files others may write\n"
 	"  -s, --plugin-set FILE  use this plugin set ('none': none) instead of\n"
 	"                         " DEFAULT_PLUGIN_SET "\n"
 	"  -0, --null             print: one argument per NUL-terminated word\n"
@@ -110,6 +112,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "fd", required_argument, NULL, 'f' },
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "plugin-set", required_argument, NULL, 's' },
+		{ "allow-unsafe-plugins", no_argument, NULL, 'U' },
 		{ "null", no_argument, NULL, '0' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -137,6 +140,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'q':
 			o->qemu = optarg;
+			break;
+		case 'U':
+			o->allow_unsafe = 1;
 			break;
 		case 's':
 			o->plugin_set = optarg;
@@ -232,6 +238,7 @@ static int load_plugins(const struct options *o, const struct pset *ps,
 		sb_release(&sb);
 	}
 	pset_filter(ps, &filter);
+	filter.allow_unsafe = o->allow_unsafe;
 	if (r == 0)
 		r = plg_load_all(&path, &filter, bld_core_types, dg, set);
 	sv_release(&path);

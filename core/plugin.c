@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "strmap.h"
 
@@ -163,13 +164,33 @@ static int no_symbol(const char *path, void *h, struct diag *dg)
 			"not a qlaunch plugin: it does not export %s", QL_PLUGIN_SYMBOL);
 }
 
-static int load_one(const char *path, const char *stem, struct diag *dg,
-		    struct plg *out)
+/* Who may change the code we are about to run? */
+static int check_owner(const char *path, struct diag *dg)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return dg_error(dg, path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
+	if (st.st_mode & S_IWOTH)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"refused: the plugin file is world-writable, expected it writable by its owner only "
+				"(or --allow-unsafe-plugins)");
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return dg_error(dg, path, 0, NULL, NULL,
+				"refused: the plugin file belongs to uid %u, expected root or uid %u "
+				"(or --allow-unsafe-plugins)", (unsigned)st.st_uid, (unsigned)geteuid());
+	return 0;
+}
+
+static int load_one(const char *path, const char *stem, int allow_unsafe,
+		    struct diag *dg, struct plg *out)
 {
 	const struct ql_plugin *d;
 	void *h;
 	int r;
 
+	if (!allow_unsafe && (r = check_owner(path, dg)) < 0)
+		return r;
 	dlerror();
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
@@ -337,7 +358,7 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 			goto out;
 		if (r == 0)
 			continue;
-		r = load_one(files.v[i], stem, dg, &set->v[set->n]);
+		r = load_one(files.v[i], stem, filter && filter->allow_unsafe, dg, &set->v[set->n]);
 		if (r == -ENOMEM)
 			goto out;
 		if (r < 0)

@@ -39,6 +39,7 @@ struct plg_set {
 struct plg_filter {
 	const char *const *enable;   /* only these, if not NULL */
 	const char *const *disable;  /* never these */
+	int allow_unsafe;            /* load world-writable or foreign-owned files */
 };
 
 /*
@@ -52,6 +53,9 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
 
 /*
  * Load every plugin on the search path that filter (may be NULL) allows; a
+ * plugin file that anyone may write, or that belongs to a user other than
+ * root or the one running qlaunch, is refused unless filter->allow_unsafe
+ * (it would run with qlaunch's rights, often more than QEMU gets);  a
  * name in filter->enable that is not found is an error.  A section type
  * may have one owner
  * only, and the types in reserved (NULL-terminated, may be NULL) belong to

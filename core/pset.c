@@ -97,6 +97,7 @@ void pset_filter(const struct pset *ps, struct plg_filter *f)
 {
 	f->enable = ps->enable.n ? (const char *const *)ps->enable.v : NULL;
 	f->disable = (const char *const *)ps->disable.v;
+	f->allow_unsafe = 0;
 }
 
 /* The flags of section type (compared without case, as section names
