@@ -84,14 +84,6 @@ static void owners_release(struct owners *o)
 	free(o->names);
 }
 
-static int key_listed(const char *key, const char *const *keys)
-{
-	for (; *keys; keys++)
-		if (strcmp(key, *keys) == 0)
-			return 1;
-	return 0;
-}
-
 static void list_keys(struct strbuf *sb, const char *const *keys)
 {
 	for (size_t i = 0; keys[i]; i++)
@@ -119,7 +111,7 @@ static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
 		struct strbuf list = STRBUF_INIT;
 		const char *hint;
 
-		if (key_listed(k->name, t->keys))
+		if (str_in_list(k->name, t->keys))
 			continue;
 		list_keys(&list, t->keys);
 		hint = val_suggest(k->name, t->keys);

@@ -200,14 +200,6 @@ static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
 	return av_opt_pair(&ctx->opt, key, value);
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-	for (; list && *list; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 static int h_opt_rest(struct ql_ctx *ctx, const char *const *skip)
 {
 	int r = 0;
@@ -215,7 +207,7 @@ static int h_opt_rest(struct ql_ctx *ctx, const char *const *skip)
 	for (size_t i = 0; i < ctx->sec->nkeys && r == 0; i++) {
 		const struct cfg_key *k = &ctx->sec->keys[i];
 
-		if (!in_list(k->name, skip))
+		if (!str_in_list(k->name, skip))
 			r = h_opt_pair(ctx, k->name, k->value);
 	}
 	return r;

@@ -263,14 +263,6 @@ static int cmp_plg(const void *a, const void *b)
 		      ((const struct plg *)b)->desc.name);
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-	for (; list && *list; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 /* Record that path was not loaded: reason, and an optional detail. */
 static int skip(struct plg_set *set, const char *path, const char *reason,
 		const char *detail)
@@ -348,9 +340,9 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 			goto out;
 		if (r == 0)             /* masked by an earlier directory */
 			r = skip(set, files.v[i], "masked by", files.v[first]);
-		else if (filter && in_list(stem, filter->disable))
+		else if (filter && str_in_list(stem, filter->disable))
 			r = skip(set, files.v[i], "disabled by the plugin set", NULL);
-		else if (filter && filter->enable && !in_list(stem, filter->enable))
+		else if (filter && filter->enable && !str_in_list(stem, filter->enable))
 			r = skip(set, files.v[i], "not enabled by the plugin set", NULL);
 		else
 			r = 1;

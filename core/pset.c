@@ -27,21 +27,13 @@ static int split(const char *s, const char *seps, struct strv *out)
 	return r;
 }
 
-static int listed(const char *s, const char *const *list)
-{
-	for (; list && *list; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 static int check_keys(const struct cfg *cfg, const struct cfg_section *sec,
 		      const char *const *keys, struct diag *dg)
 {
 	int r = 0;
 
 	for (size_t i = 0; i < sec->nkeys; i++)
-		if (!listed(sec->keys[i].name, keys))
+		if (!str_in_list(sec->keys[i].name, keys))
 			r = dg_error(dg, cfg->path, sec->keys[i].line, sec->name, sec->keys[i].name,
 				     "unknown key in a plugin set, expected %s",
 				     keys == set_keys ? "name or description" : "path, enable or disable");

@@ -129,6 +129,14 @@ int sv_push(struct strv *sv, const char *s)
 	return sv_take(sv, strdup(s));
 }
 
+int str_in_list(const char *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
 void sv_release(struct strv *sv)
 {
 	if (!sv)

@@ -36,6 +36,8 @@ struct strv {
 #define STRV_INIT { NULL, 0, 0 }
 
 int sv_push(struct strv *sv, const char *s);  /* copies s */
+/* Is s one of the strings of list (NULL-terminated; may be NULL)? */
+int str_in_list(const char *s, const char *const *list);
 int sv_take(struct strv *sv, char *s);        /* takes s; frees it on error */
 void sv_release(struct strv *sv);
 
