@@ -9,13 +9,17 @@
 # raw data next to them.  Needs hyperfine, gnuplot, GNU time, a C compiler
 # and libiniparser-dev; the first three are installed with apt-get if missing.
 #
-# What is measured (medians of hyperfine runs, wall clock, -N: no shell):
+# What is measured (hyperfine medians, wall clock, -N: no shell):
 #   1. launch overhead = 'qlaunch run reference.ini' - '/bin/true', where
-#      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true
-#   2. 'qlaunch print' of configs with N [device.dN] sections, split into
-#        iniparser load = iniload FILE - iniload -n FILE  (bench/iniload.c)
-#        process start  = qlaunch --version
-#        qlaunch's own  = print - iniparser load - process start
+#      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true;
+#      next to it the floor of any exec-in-place launcher on this machine,
+#      'exec1 /bin/true' - '/bin/true' (bench/exec1.c only calls execv)
+#   2. 'qlaunch print' of configs with N [device.dN] sections: the total
+#      (hyperfine), iniparser's share (iniload FILE - iniload -n FILE,
+#      bench/iniload.c) and qlaunch's own work, measured inside each run:
+#      bench/iniclock.c, preloaded, clocks iniparser_load() and the whole
+#      process from before main() to exit, so own = whole - iniparser_load
+#      comes from one process and is not lost in iniparser's noise
 #      (own work includes loading the 13 plugins, see 4.)
 #   3. max RSS of 'qlaunch print reference.ini' (/usr/bin/time -v)
 #   4. plugin loading = 'qlaunch plugins' - 'qlaunch --version'
@@ -88,6 +92,9 @@ mkdir -p "$results"
 
 "$cc" -O2 -Wall -o "$tmp/iniload" "$here/iniload.c" -liniparser ||
 	die "could not build iniload (is libiniparser-dev installed?)"
+"$cc" -O2 -Wall -o "$tmp/exec1" "$here/exec1.c" || die "could not build exec1"
+"$cc" -O2 -Wall -shared -fPIC -o "$tmp/iniclock.so" "$here/iniclock.c" -ldl ||
+	die "could not build iniclock.so"
 
 # hyperfine wrapper: hf NAME RUNS WARMUP CMD...; medians (ms) land in
 # $tmp/NAME.csv, one "command,median" line per command.
@@ -118,13 +125,17 @@ hf base "$base_runs" 30 \
 	"$ql --version" \
 	"$qlx plugins" \
 	"$tmp/iniload -n $ref" \
-	"$ql -s none -P $tmp/noplugins run $tmp/q0.ini"
+	"$ql -s none -P $tmp/noplugins run $tmp/q0.ini" \
+	"$tmp/exec1 /bin/true"
 true_ms=$(med base 1)
 run_ms=$(med base 2)
 version_ms=$(med base 3)
 plugins_ms=$(med base 4)
 iniload0_ms=$(med base 5)
 run0_ms=$(med base 6)
+exec1_ms=$(med base 7)
+floor_ms=$(calc "$exec1_ms - $true_ms")
+over_floor_ms=$(calc "$run_ms - $exec1_ms")
 launch0_ms=$(calc "$run0_ms - $true_ms")
 launch_ms=$(calc "$run_ms - $true_ms")
 launch_cpu=$(calc "$(cpu base 2) - $(cpu base 1)")
@@ -133,7 +144,22 @@ plugload_cpu=$(calc "$(cpu base 4) - $(cpu base 3)")
 plugload_ms=$(calc "$plugins_ms - $version_ms")
 
 # --- 2: sections ---------------------------------------------------------
-printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu_ms\n' >"$results/sections.dat"
+# clocked N FILE: run 'qlaunch print FILE' N times with iniclock.so preloaded;
+# prints the medians (ms) "own_wall iniparser_wall own_cpu".
+clocked() {
+	local runs=$1 file=$2 out=$tmp/clock.txt
+	rm -f "$out"
+	for _ in $(seq "$runs"); do
+		LD_PRELOAD=$tmp/iniclock.so QLAUNCH_BENCH_CLOCK=$out $qlx print "$file" >/dev/null
+	done
+	[ "$(wc -l <"$out")" -eq "$runs" ] || die "iniclock wrote $(wc -l <"$out") lines for $runs runs"
+	median_of() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	printf '%s %s %s\n' \
+		"$(awk '{ print ($1 - $2) / 1000 }' "$out" | median_of)" \
+		"$(awk '{ print $2 / 1000 }' "$out" | median_of)" \
+		"$(awk '{ print ($3 - $4) / 1000 }' "$out" | median_of)"
+}
+printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu_ms iniparser_inproc_ms\n' >"$results/sections.dat"
 for n in $sizes; do
 	f=$tmp/s$n.ini
 	sh "$here/gen-sections.sh" "$n" >"$f"
@@ -141,9 +167,8 @@ for n in $sizes; do
 	hf "sections-$n" "$(runs_for "$n")" 2 "$qlx print $f" "$tmp/iniload $f"
 	total=$(med "sections-$n" 1)
 	ini=$(calc "$(med "sections-$n" 2) - $iniload0_ms")
-	own=$(calc "$total - $ini - $version_ms")
-	own_cpu=$(calc "$(cpu "sections-$n" 1) - ($(cpu "sections-$n" 2) - $(cpu base 5)) - $(cpu base 3)")
-	printf '%s %s %s %s %s %s\n' "$n" "$total" "$ini" "$own" "$version_ms" "$own_cpu" >>"$results/sections.dat"
+	read -r own ini_in own_cpu <<<"$(clocked "$(runs_for "$n")" "$f")"
+	printf '%s %s %s %s %s %s %s\n' "$n" "$total" "$ini" "$own" "$version_ms" "$own_cpu" "$ini_in" >>"$results/sections.dat"
 done
 row() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results/sections.dat"; }
 # Per section: the slope between 10 and 10,000 sections.
@@ -196,14 +221,18 @@ md=$results/results.md
 		"$(hyperfine --version), qlaunch $($ql --version | awk '{ print $2 }')" \
 		"($(git -C "$build" rev-parse --short HEAD 2>/dev/null || echo 'no git'))."
 	echo "Times are hyperfine medians (wall clock, \`-N\`), $base_runs runs for the"
-	echo "single-config rows; 'own' = print − iniparser load − process start. (CPU: ...)"
-	echo "is the same difference of mean user+system CPU times, steadier on a busy machine."
+	echo "single-config rows. 'own' is measured inside each \`qlaunch print\` run"
+	echo "(bench/iniclock.c): the process from before main() to exit, minus"
+	echo "iniparser_load(); it includes loading the 13 plugins. (CPU: ...) is the"
+	echo "same quantity in user+system CPU time."
 	echo
 	echo "| measurement | value | target | result |"
 	echo "|---|---:|---:|---|"
 	echo "| \`/bin/true\` directly | $true_ms ms | | |"
 	echo "| \`qlaunch run\` reference.ini (13 plugins, 20 devices, QEMU = /bin/true) | $run_ms ms | | |"
 	echo "| **launch overhead** (run − /bin/true) | **$launch_ms ms** (CPU: $launch_cpu ms) | < $t_launch_ms ms | $(verdict "$launch_ms" "$t_launch_ms") |"
+	echo "| floor: one more execve, \`exec1 /bin/true\` − /bin/true (bench/exec1.c: execv and nothing else) | $floor_ms ms | | info |"
+	echo "| launch overhead above that floor (run − exec1 /bin/true) | $over_floor_ms ms | | info |"
 	echo "| launch overhead with no plugins (\`run\` of a [qemu]-only config, 0 plugins) − /bin/true | $launch0_ms ms (CPU: $launch0_cpu ms) | | info |"
 	echo "| minor page faults: /bin/true / run, 0 plugins / run reference.ini, 13 plugins | $pf_true / $pf_run0 / $pf_run | | info |"
 	echo "| process start (\`qlaunch --version\`) | $version_ms ms | | |"

@@ -22,7 +22,8 @@ struct scan {
 	struct diag *dg;
 	struct cfg *cfg;
 	struct strmap seen;   /* lower-case "type.id" and "type.id:key" -> line */
-	struct strv expect;   /* the same names, in the order iniparser stores them */
+	struct arena names;   /* the strings seen points to */
+	size_t nentries;      /* sections and keys stored, as iniparser will */
 	int in_section;       /* 0 before the first header */
 	int bad_section;      /* the current header was rejected: skip its keys */
 	int failed;           /* an error was reported */
@@ -111,41 +112,35 @@ static void scan_error(struct scan *sc, unsigned line, const char *fmt, ...)
 }
 
 /* Remember a lower-case name; returns 0 if new, else the first line. */
-static unsigned scan_remember(struct scan *sc, char *lcname, unsigned line)
+static unsigned scan_remember(struct scan *sc, const char *lcname, unsigned line)
 {
 	unsigned old = 0;
+	char *copy;
 	int r;
 
-	if (sc->expect.n >= CFG_MAX_ENTRIES) {
-		free(lcname);
+	if (sc->nentries >= CFG_MAX_ENTRIES) {
 		if (!sc->too_many)
 			scan_error(sc, line, "more than %d sections and keys, expected a smaller file",
 				   CFG_MAX_ENTRIES);
 		sc->too_many = 1;
 		return 0;
 	}
-	if (sv_take(&sc->expect, lcname) < 0) {
-		sc->oom = 1;
-		return 0;
-	}
-	r = sm_insert(&sc->seen, lcname, line, &old);
+	copy = ar_strdup(&sc->names, lcname);
+	r = copy ? sm_insert(&sc->seen, copy, line, &old) : -ENOMEM;
 	if (r < 0) {
 		sc->oom = 1;
 		return 0;
 	}
-	if (r == 0) {
-		/* not stored twice: drop it from the expected entries */
-		free(sc->expect.v[--sc->expect.n]);
-		sc->expect.v[sc->expect.n] = NULL;
+	if (r == 0)
 		return old;
-	}
+	sc->nentries++;
 	return 0;
 }
 
 static void scan_section(struct scan *sc, char *line, unsigned lineno)
 {
-	size_t len = strlen(line);
-	char *close, *name, *dot, *lc;
+	size_t len = strlen(line), tlen;
+	char *close, *name, *dot, lc[CFG_MAX_LINE + 1];
 	struct cfg_section *sec, *secs;
 	unsigned first;
 
@@ -170,23 +165,18 @@ static void scan_section(struct scan *sc, char *line, unsigned lineno)
 		return;
 	}
 	dot = strchr(name, '.');
-	lc = strdup(name);
-	if (!lc) {
-		sc->oom = 1;
-		return;
-	}
+	tlen = dot ? (size_t)(dot - name) : strlen(name);
+	snprintf(lc, sizeof(lc), "%s", name);  /* a logical line fits */
 	lower(lc);
-	if (dot)
-		lc[dot - name] = '\0';
+	lc[tlen] = '\0';
 	if (!valid_type(lc) || (dot && !cfg_valid_id(dot + 1))) {
 		dg_error(sc->dg, sc->path, lineno, name, NULL, "invalid section name, expected [TYPE] or [TYPE.ID] "
 			 "(TYPE: letters, digits, '-', '_'; ID: a letter, then letters, digits, '-', '.', '_')");
 		sc->failed = 1;
-		free(lc);
 		return;
 	}
 	if (dot)
-		lc[dot - name] = '.';
+		lc[tlen] = '.';
 	first = scan_remember(sc, lc, lineno);
 	if (sc->too_many)
 		return;
@@ -205,19 +195,14 @@ static void scan_section(struct scan *sc, char *line, unsigned lineno)
 	sc->cfg->sections = secs;
 	sec = &secs[sc->cfg->nsections];
 	memset(sec, 0, sizeof(*sec));
-	sec->name = strdup(name);
-	sec->type = strdup(name);
+	sec->name = ar_strdup(&sc->cfg->strings, name);
+	sec->type = ar_strndup(&sc->cfg->strings, lc, tlen);
 	if (!sec->name || !sec->type) {
-		free(sec->name);
-		free(sec->type);
 		sc->oom = 1;
 		return;
 	}
-	if (dot) {
-		sec->type[dot - name] = '\0';
-		sec->id = sec->name + (dot - name) + 1;
-	}
-	lower(sec->type);
+	if (dot)
+		sec->id = sec->name + tlen + 1;
 	sec->line = lineno;
 	sc->cfg->nsections++;
 	sc->bad_section = 0;
@@ -259,7 +244,7 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 	char *eq = strchr(line, '='), *key;
 	struct cfg_section *sec;
 	struct cfg_key *keys;
-	struct strbuf full = STRBUF_INIT;
+	char full[2 * CFG_MAX_LINE + 2];
 	unsigned first;
 
 	if (!eq) {
@@ -288,12 +273,10 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 	}
 	if (check_quotes(sc, strip(eq + 1), sec->name, key, lineno) < 0)
 		return;
-	if (sb_printf(&full, "%s:%s", sec->name, key) < 0) {
-		sc->oom = 1;
-		return;
-	}
-	lower(full.buf);
-	first = scan_remember(sc, sb_detach(&full), lineno);
+	/* the section's name and the key each fit in a logical line */
+	snprintf(full, sizeof(full), "%s:%s", sec->name, key);
+	lower(full);
+	first = scan_remember(sc, full, lineno);
 	if (sc->too_many)
 		return;
 	if (first) {
@@ -308,7 +291,7 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 		return;
 	}
 	sec->keys = keys;
-	keys[sec->nkeys].name = strdup(key);
+	keys[sec->nkeys].name = ar_strdup(&sc->cfg->strings, key);
 	keys[sec->nkeys].value = NULL;
 	keys[sec->nkeys].line = lineno;
 	keys[sec->nkeys].file = NULL;
@@ -507,37 +490,51 @@ static dictionary *ini_load(const char *path, const char *buf, size_t len)
 	return d;
 }
 
-/* Walk the dictionary once, in step with the scan, taking the values. */
+/* If lc spells s in lower case, followed by more, return where s ends in lc. */
+static const char *skip_folded(const char *lc, const char *s)
+{
+	for (; *s; s++, lc++)
+		if (*lc != (char)tolower((unsigned char)*s))
+			return NULL;
+	return lc;
+}
+
+/*
+ * Walk the dictionary once, in step with the scan, taking the values.  With
+ * no duplicates (the scan rejected them) iniparser stores each section's
+ * lower-case name, then its "section:key" entries, in file order: exactly
+ * the sections and keys the scan collected, in the same order.
+ */
 static int take_values(struct scan *sc, const dictionary *d)
 {
 	struct cfg *cfg = sc->cfg;
 	struct cfg_section *sec = NULL;
 	size_t e = 0, next = 0, ki = 0;
+	const char *rest;
 
 	for (int i = 0; i < d->size; i++) {
-		const char *want;
-
 		if (!d->key[i])
 			continue;
-		want = e < sc->expect.n ? sc->expect.v[e] : NULL;
-		if (!want || strcmp(want, d->key[i]) != 0)
-			goto mismatch;
-		e++;
-		if (!strchr(want, ':')) {         /* a section header */
-			if (d->val[i] || (sec && ki != sec->nkeys) || next >= cfg->nsections)
+		if (sec && ki < sec->nkeys) {
+			rest = skip_folded(d->key[i], sec->name);
+			if (!rest || *rest != ':' || strcmp(rest + 1, sec->keys[ki].name) != 0)
+				goto mismatch;
+			sec->keys[ki].value = ar_strdup(&cfg->strings, d->val[i] ? d->val[i] : "");
+			if (!sec->keys[ki].value)
+				return -ENOMEM;
+			ki++;
+		} else {
+			if (next >= cfg->nsections)
 				goto mismatch;
 			sec = &cfg->sections[next++];
 			ki = 0;
-			continue;
+			rest = skip_folded(d->key[i], sec->name);
+			if (!rest || *rest || d->val[i])
+				goto mismatch;
 		}
-		if (!sec || ki >= sec->nkeys)
-			goto mismatch;
-		sec->keys[ki].value = strdup(d->val[i] ? d->val[i] : "");
-		if (!sec->keys[ki].value)
-			return -ENOMEM;
-		ki++;
+		e++;
 	}
-	if (e != sc->expect.n || next != cfg->nsections || (sec && ki != sec->nkeys))
+	if (next != cfg->nsections || (sec && ki != sec->nkeys))
 		goto mismatch;
 	return 0;
 mismatch:
@@ -548,7 +545,7 @@ mismatch:
 
 int cfg_load(const char *path, struct diag *dg, struct cfg **out)
 {
-	struct scan sc = { .path = path, .dg = dg, .seen = STRMAP_INIT, .expect = STRV_INIT };
+	struct scan sc = { .path = path, .dg = dg, .seen = STRMAP_INIT, .names = ARENA_INIT };
 	dictionary *d = NULL;
 	char *buf = NULL;
 	size_t len = 0;
@@ -586,7 +583,7 @@ out:
 		iniparser_freedict(d);
 	free(buf);
 	sm_release(&sc.seen);
-	sv_release(&sc.expect);
+	ar_release(&sc.names);
 	cfg_free(sc.cfg);
 	return r;
 }
@@ -602,13 +599,10 @@ int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
 	cfg->sections = secs;
 	sec = &secs[cfg->nsections];
 	memset(sec, 0, sizeof(*sec));
-	sec->name = strdup(type);
-	sec->type = strdup(type);
-	if (!sec->name || !sec->type) {
-		free(sec->name);
-		free(sec->type);
+	sec->name = ar_strdup(&cfg->strings, type);
+	sec->type = sec->name;
+	if (!sec->name)
 		return -ENOMEM;
-	}
 	sec->line = line;
 	sec->file = file;
 	cfg->nsections++;
@@ -616,8 +610,8 @@ int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
 	return 0;
 }
 
-int cfg_add_key(struct cfg_section *sec, const char *name, const char *value,
-		const char *file, unsigned line)
+int cfg_add_key(struct cfg *cfg, struct cfg_section *sec, const char *name,
+		const char *value, const char *file, unsigned line)
 {
 	struct cfg_key *keys = grow(sec->keys, sec->nkeys, sizeof(*keys));
 	struct cfg_key *k;
@@ -626,15 +620,12 @@ int cfg_add_key(struct cfg_section *sec, const char *name, const char *value,
 		return -ENOMEM;
 	sec->keys = keys;
 	k = &keys[sec->nkeys];
-	k->name = strdup(name);
-	k->value = strdup(value);
+	k->name = ar_strdup(&cfg->strings, name);
+	k->value = ar_strdup(&cfg->strings, value);
 	k->line = line;
 	k->file = file;
-	if (!k->name || !k->value) {
-		free(k->name);
-		free(k->value);
+	if (!k->name || !k->value)
 		return -ENOMEM;
-	}
 	sec->nkeys++;
 	return 0;
 }
@@ -644,7 +635,6 @@ int cfg_set_key(struct cfg *cfg, const char *type, const char *key,
 {
 	struct cfg_section *sec = NULL;
 	struct cfg_key *k;
-	char *v;
 	int r;
 
 	for (size_t i = 0; i < cfg->nsections && !sec; i++)
@@ -654,14 +644,21 @@ int cfg_set_key(struct cfg *cfg, const char *type, const char *key,
 		return r;
 	k = (struct cfg_key *)cfg_key_find(sec, key);
 	if (!k)
-		return cfg_add_key(sec, key, value, file, 0);
-	v = strdup(value);
-	if (!v)
+		return cfg_add_key(cfg, sec, key, value, file, 0);
+	if (cfg_key_set_value(cfg, k, value) < 0)
 		return -ENOMEM;
-	free(k->value);
-	k->value = v;
 	k->file = file;
 	k->line = 0;
+	return 0;
+}
+
+int cfg_key_set_value(struct cfg *cfg, struct cfg_key *k, const char *value)
+{
+	char *v = ar_strdup(&cfg->strings, value);
+
+	if (!v)
+		return -ENOMEM;
+	k->value = v;   /* the old value stays in the arena until cfg_free */
 	return 0;
 }
 
@@ -678,18 +675,10 @@ void cfg_free(struct cfg *cfg)
 {
 	if (!cfg)
 		return;
-	for (size_t s = 0; s < cfg->nsections; s++) {
-		struct cfg_section *sec = &cfg->sections[s];
-
-		for (size_t k = 0; k < sec->nkeys; k++) {
-			free(sec->keys[k].name);
-			free(sec->keys[k].value);
-		}
-		free(sec->keys);
-		free(sec->name);
-		free(sec->type);
-	}
+	for (size_t s = 0; s < cfg->nsections; s++)
+		free(cfg->sections[s].keys);
 	free(cfg->sections);
+	ar_release(&cfg->strings);
 	free(cfg->path);
 	free(cfg);
 }

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "diag.h"
 
 /* Longest physical line iniparser 4.1 reads, without the newline (the sum
@@ -44,6 +45,7 @@ struct cfg_section {
 
 struct cfg {
 	char *path;     /* the path given, used in messages */
+	struct arena strings; /* every name and value of the sections below */
 	struct cfg_section *sections; /* in file order */
 	size_t nsections;
 };
@@ -68,13 +70,16 @@ static inline const char *cfg_where(const struct cfg *cfg, const char *file)
  */
 int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
 		    unsigned line, struct cfg_section **out);
-int cfg_add_key(struct cfg_section *sec, const char *name, const char *value,
-		const char *file, unsigned line);
+int cfg_add_key(struct cfg *cfg, struct cfg_section *sec, const char *name,
+		const char *value, const char *file, unsigned line);
 
 /* Set key in the single-instance section [type] (created if missing) to
  * value, replacing any value from the file: for command-line overrides. */
 int cfg_set_key(struct cfg *cfg, const char *type, const char *key,
 		const char *value, const char *file);
+
+/* Give k a copy of value (the old one is freed with cfg). 0 or -ENOMEM. */
+int cfg_key_set_value(struct cfg *cfg, struct cfg_key *k, const char *value);
 
 /* Look up a key in a section; NULL if absent. */
 const struct cfg_key *cfg_key_find(const struct cfg_section *sec,

@@ -263,10 +263,11 @@ int fdt_expand(struct cfg *cfg, const struct fd_table *t, struct diag *dg)
 				return e;
 			if (e < 0)
 				r = e;
-			if (v) {
-				free(sec->keys[j].value);
-				sec->keys[j].value = v;
-			}
+			if (v && cfg_key_set_value(cfg, &sec->keys[j], v) < 0)
+				e = -ENOMEM;
+			free(v);
+			if (e == -ENOMEM)
+				return e;
 		}
 	}
 	return r;

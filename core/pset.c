@@ -114,13 +114,13 @@ static unsigned type_flags(const char *type, const struct plg_set *plugins,
 
 /* Add def's keys that sec lacks. */
 static int fill(const struct pset *ps, const struct cfg_section *def,
-		struct cfg_section *sec)
+		struct cfg *cfg, struct cfg_section *sec)
 {
 	int r = 0;
 
 	for (size_t k = 0; k < def->nkeys && r == 0; k++)
 		if (!cfg_key_find(sec, def->keys[k].name))
-			r = cfg_add_key(sec, def->keys[k].name, def->keys[k].value,
+			r = cfg_add_key(cfg, sec, def->keys[k].name, def->keys[k].value,
 					ps->path, def->keys[k].line);
 	return r;
 }
@@ -150,7 +150,7 @@ int pset_apply(const struct pset *ps, const struct plg_set *plugins,
 		if (strcmp(def->type, FILL) == 0) {
 			for (size_t j = 0; j < cfg->nsections && r == 0; j++)
 				if (strcmp(cfg->sections[j].type, type) == 0)
-					r = fill(ps, def, &cfg->sections[j]);
+					r = fill(ps, def, cfg, &cfg->sections[j]);
 			continue;
 		}
 		if (!(flags & QL_SECTION_SINGLE)) {
@@ -165,7 +165,7 @@ int pset_apply(const struct pset *ps, const struct plg_set *plugins,
 				sec = &cfg->sections[j];
 		if (!sec && (r = cfg_add_section(cfg, type, ps->path, def->line, &sec)) < 0)
 			break;
-		r = fill(ps, def, sec);
+		r = fill(ps, def, cfg, sec);
 	}
 	return r == -ENOMEM ? r : dg_failed(dg) ? -EINVAL : 0;
 }

@@ -16,11 +16,13 @@ static uint32_t sm_hash(const char *s)
 	return h;
 }
 
-static struct strmap_slot *sm_find(const struct strmap *m, const char *key)
+static struct strmap_slot *sm_find(const struct strmap *m, const char *key,
+				   uint32_t hash)
 {
-	size_t i = sm_hash(key) & (m->cap - 1);
+	size_t i = hash & (m->cap - 1);
 
-	while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+	while (m->slots[i].key &&
+	       (m->slots[i].hash != hash || strcmp(m->slots[i].key, key) != 0))
 		i = (i + 1) & (m->cap - 1);
 	return &m->slots[i];
 }
@@ -38,7 +40,7 @@ static int sm_grow(struct strmap *m)
 	m->cap = cap;
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.slots[i].key)
-			*sm_find(m, old.slots[i].key) = old.slots[i];
+			*sm_find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
 	free(old.slots);
 	return 0;
 }
@@ -46,17 +48,19 @@ static int sm_grow(struct strmap *m)
 int sm_insert(struct strmap *m, const char *key, unsigned value,
 	      unsigned *old)
 {
+	uint32_t hash = sm_hash(key);
 	struct strmap_slot *s;
 
 	if ((m->n + 1) * 2 > m->cap && sm_grow(m) < 0)
 		return -ENOMEM;
-	s = sm_find(m, key);
+	s = sm_find(m, key, hash);
 	if (s->key) {
 		if (old)
 			*old = s->value;
 		return 0;
 	}
 	s->key = key;
+	s->hash = hash;
 	s->value = value;
 	m->n++;
 	return 1;
@@ -68,7 +72,7 @@ int sm_get(const struct strmap *m, const char *key, unsigned *value)
 
 	if (!m->cap)
 		return 0;
-	s = sm_find(m, key);
+	s = sm_find(m, key, sm_hash(key));
 	if (!s->key)
 		return 0;
 	*value = s->value;

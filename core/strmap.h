@@ -7,9 +7,11 @@
 #define QL_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_slot {
 	const char *key;
+	uint32_t hash;  /* of key: most mismatches are told without strcmp */
 	unsigned value;
 };
 

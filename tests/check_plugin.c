@@ -256,6 +256,20 @@ START_TEST(plugin_failures_reported)
 }
 END_TEST
 
+/* A plugin may handle its sections and add nothing: not an error, and
+ * nothing of it reaches the command line. */
+START_TEST(plugin_without_output)
+{
+	static const char *const names[] = { "tquiet", "tgood", NULL };
+	int ok;
+	char *out = build_with(names, "[tquiet.a]\nk = v\n[tsingle]\na = x\n[tquiet.b]\n", &ok);
+
+	ck_assert_msg(ok, "%s", out);
+	ck_assert_str_eq(out, "/q x");
+	free(out);
+}
+END_TEST
+
 START_TEST(references_and_order)
 {
 	static const char *const names[] = { "tgood", NULL };
@@ -295,6 +309,7 @@ int main(void)
 	tcase_add_test(tc, core_sections_reserved);
 	tcase_add_test(tc, search_path_and_masking);
 	tcase_add_test(tc, plugin_failures_reported);
+	tcase_add_test(tc, plugin_without_output);
 	tcase_add_test(tc, references_and_order);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

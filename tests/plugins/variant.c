@@ -46,6 +46,15 @@ static int silent_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	return -EIO;
 }
 
+/* Handles its section and has nothing to add to the command line. */
+__attribute__((unused))
+static int quiet_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	(void)ctx;
+	(void)api;
+	return 0;
+}
+
 __attribute__((unused))
 static int open_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
@@ -66,6 +75,8 @@ static const struct ql_section_type sections[] = {
 	{ "tsilent", QL_SECTION_SINGLE, NULL },
 #elif defined(OPEN)
 	{ "topen", QL_SECTION_SINGLE, NULL },
+#elif defined(QUIET)
+	{ "tquiet", QL_SECTION_MULTI, NULL },
 #else
 	{ "tother", QL_SECTION_SINGLE, NULL },
 #endif
@@ -113,6 +124,8 @@ QL_PLUGIN_EXPORT const struct ql_plugin DESCRIPTOR = {
 	.emit = silent_emit,
 #elif defined(OPEN)
 	.emit = open_emit,
+#elif defined(QUIET)
+	.emit = quiet_emit,
 #else
 	.emit = good_emit,
 #endif
