@@ -6,8 +6,8 @@
 # BUILD_DIR is a built tree (default: this repository): BUILD_DIR/core/qlaunch
 # and the plugins in BUILD_DIR/plugins/.libs are measured.  Writes
 # bench/results/results.md (also printed), bench/results/sections.png and the
-# raw data next to them.  Needs hyperfine, gnuplot, GNU time, a C compiler
-# and libiniparser-dev; the first three are installed with apt-get if missing.
+# raw data next to them.  Needs hyperfine, gnuplot, GNU time and a C
+# compiler; the first three are installed with apt-get if missing.
 #
 # What is measured (hyperfine medians, wall clock, -N: no shell):
 #   1. launch overhead = 'qlaunch run reference.ini' - '/bin/true', where
@@ -15,12 +15,12 @@
 #      next to it the floor of any exec-in-place launcher on this machine,
 #      'exec1 /bin/true' - '/bin/true' (bench/exec1.c only calls execv)
 #   2. 'qlaunch print' of configs with N [device.dN] sections: the total
-#      (hyperfine), iniparser's share (iniload FILE - iniload -n FILE,
-#      bench/iniload.c) and qlaunch's own work, measured inside each run:
-#      bench/iniclock.c, preloaded, clocks iniparser_load() and the whole
-#      process from before main() to exit, so own = whole - iniparser_load
-#      comes from one process and is not lost in iniparser's noise
-#      (own work includes loading the 13 plugins, see 4.)
+#      (hyperfine), then iniparser's share and qlaunch's own work, measured
+#      inside each run: bench/iniclock.c, preloaded, clocks iniparser_load()
+#      and the process from before main() to exit, so that
+#      own = whole - iniparser_load comes from one process and is not lost
+#      in the noise of iniparser's quadratic load (own work includes loading
+#      the 13 plugins, see 4.)
 #   3. max RSS of 'qlaunch print reference.ini' (/usr/bin/time -v)
 #   4. plugin loading = 'qlaunch plugins' - 'qlaunch --version'
 set -euo pipefail
@@ -90,8 +90,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/qlaunch-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$results"
 
-"$cc" -O2 -Wall -o "$tmp/iniload" "$here/iniload.c" -liniparser ||
-	die "could not build iniload (is libiniparser-dev installed?)"
 "$cc" -O2 -Wall -o "$tmp/exec1" "$here/exec1.c" || die "could not build exec1"
 "$cc" -O2 -Wall -shared -fPIC -o "$tmp/iniclock.so" "$here/iniclock.c" -ldl ||
 	die "could not build iniclock.so"
@@ -124,22 +122,20 @@ hf base "$base_runs" 30 \
 	"$qlx run $ref" \
 	"$ql --version" \
 	"$qlx plugins" \
-	"$tmp/iniload -n $ref" \
 	"$ql -s none -P $tmp/noplugins run $tmp/q0.ini" \
 	"$tmp/exec1 /bin/true"
 true_ms=$(med base 1)
 run_ms=$(med base 2)
 version_ms=$(med base 3)
 plugins_ms=$(med base 4)
-iniload0_ms=$(med base 5)
-run0_ms=$(med base 6)
-exec1_ms=$(med base 7)
+run0_ms=$(med base 5)
+exec1_ms=$(med base 6)
 floor_ms=$(calc "$exec1_ms - $true_ms")
 over_floor_ms=$(calc "$run_ms - $exec1_ms")
 launch0_ms=$(calc "$run0_ms - $true_ms")
 launch_ms=$(calc "$run_ms - $true_ms")
 launch_cpu=$(calc "$(cpu base 2) - $(cpu base 1)")
-launch0_cpu=$(calc "$(cpu base 6) - $(cpu base 1)")
+launch0_cpu=$(calc "$(cpu base 5) - $(cpu base 1)")
 plugload_cpu=$(calc "$(cpu base 4) - $(cpu base 3)")
 plugload_ms=$(calc "$plugins_ms - $version_ms")
 
@@ -159,16 +155,15 @@ clocked() {
 		"$(awk '{ print $2 / 1000 }' "$out" | median_of)" \
 		"$(awk '{ print ($3 - $4) / 1000 }' "$out" | median_of)"
 }
-printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu_ms iniparser_inproc_ms\n' >"$results/sections.dat"
+printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu_ms\n' >"$results/sections.dat"
 for n in $sizes; do
 	f=$tmp/s$n.ini
 	sh "$here/gen-sections.sh" "$n" >"$f"
 	$qlx check "$f" || die "generated $f is not valid"
-	hf "sections-$n" "$(runs_for "$n")" 2 "$qlx print $f" "$tmp/iniload $f"
+	hf "sections-$n" "$(runs_for "$n")" 2 "$qlx print $f"
 	total=$(med "sections-$n" 1)
-	ini=$(calc "$(med "sections-$n" 2) - $iniload0_ms")
-	read -r own ini_in own_cpu <<<"$(clocked "$(runs_for "$n")" "$f")"
-	printf '%s %s %s %s %s %s %s\n' "$n" "$total" "$ini" "$own" "$version_ms" "$own_cpu" "$ini_in" >>"$results/sections.dat"
+	read -r own ini own_cpu <<<"$(clocked "$(runs_for "$n")" "$f")"
+	printf '%s %s %s %s %s %s\n' "$n" "$total" "$ini" "$own" "$version_ms" "$own_cpu" >>"$results/sections.dat"
 done
 row() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results/sections.dat"; }
 # Per section: the slope between 10 and 10,000 sections.

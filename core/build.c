@@ -166,9 +166,15 @@ static int plan(const struct cfg *cfg, const struct owners *o,
 					 sec->type);
 			continue;
 		}
+		p = o->plugins[idx];
+		if (p && !p->handle) {           /* plg_load_used was not called */
+			dg_error(dg, p->path, 0, NULL, NULL,
+				 "plugin for [%s] is known from the index but not loaded; please report this",
+				 sec->type);
+			continue;
+		}
 		if (check_section(cfg, sec, o->types[idx], dg) < 0)
 			continue;
-		p = o->plugins[idx];
 		if (!p && o->types[idx] == &core_types[1]) {
 			steps[n++] = (struct step){ QL_ORDER_ADD_FD, "", i, sec, fd_emit };
 			continue;

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "exec.h"
 #include "output.h"
+#include "plgindex.h"
 #include "plugin.h"
 #include "pset.h"
 #include "qemu.h"
@@ -32,7 +33,7 @@ enum {
 	EXIT_USAGE = 2,
 };
 
-enum command { CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS };
+enum command { CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS, CMD_INDEX };
 
 struct options {
 	enum command cmd;
@@ -42,7 +43,7 @@ struct options {
 	const char *plugin_set;    /* --plugin-set, NULL: the default file */
 	const char *qemu;          /* --qemu */
 	int allow_unsafe;          /* --allow-unsafe-plugins */
-	const char *const *names;  /* plugins NAME... */
+	const char *const *names;  /* plugins NAME..., index DIR... */
 	size_t nnames;
 	enum out_format format;
 	int format_set;
@@ -57,6 +58,8 @@ static const char usage_text[] =
 	"  check CONFIG     validate CONFIG; print nothing if it is valid\n"
 	"  run CONFIG       replace qlaunch with QEMU (same pid, QEMU's exit status)\n"
 	"  plugins [NAME]...  list the plugins (or these), and those not loaded\n"
+	"  index [DIR]...   write the plugin index of each DIR (default: the\n"
+	"                   built-in plugin directory)\n"
 	"\n"
 	"Options:\n"
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
@@ -121,7 +124,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	static const struct { const char *name; enum command cmd; } cmds[] = {
 		{ "print", CMD_PRINT }, { "check", CMD_CHECK },
-		{ "run", CMD_RUN }, { "plugins", CMD_PLUGINS },
+		{ "run", CMD_RUN }, { "plugins", CMD_PLUGINS }, { "index", CMD_INDEX },
 	};
 	int c, nargs;
 
@@ -177,7 +180,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cmd = cmds[i].cmd;
 	if (o->cmd == CMD_NONE)
 		return usage_error("unknown command '%s'", argv[optind]);
-	if (o->cmd == CMD_PLUGINS) {
+	if (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX) {
 		o->names = (const char *const *)argv + optind + 1;
 		o->nnames = (size_t)nargs - 1;
 	} else if (nargs != 2) {
@@ -187,8 +190,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->format_set && o->cmd != CMD_PRINT)
 		return usage_error("--null and --json apply to 'print' only");
-	if (o->fd_bindings.n && o->cmd == CMD_PLUGINS)
+	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX))
 		return usage_error("--fd applies to 'print', 'check' and 'run' only");
+	if (o->cmd == CMD_INDEX && (o->plugin_dirs.n || o->plugin_set || o->qemu))
+		return usage_error("'index' takes its directories as arguments, "
+				   "not --plugin-dir, --plugin-set or --qemu");
 	return -1;
 }
 
@@ -239,6 +245,8 @@ static int load_plugins(const struct options *o, const struct pset *ps,
 	}
 	pset_filter(ps, &filter);
 	filter.allow_unsafe = o->allow_unsafe;
+	/* print, check and run load only what the config uses (plgindex.h) */
+	filter.lazy = o->cmd != CMD_PLUGINS;
 	if (r == 0)
 		r = plg_load_all(&path, &filter, bld_core_types, dg, set);
 	sv_release(&path);
@@ -309,7 +317,7 @@ static int cmd_plugins(const struct options *o, const struct pset *ps,
 }
 
 static int cmd_build(const struct options *o, const struct pset *ps,
-		     const struct plg_set *set, struct diag *dg)
+		     struct plg_set *set, struct diag *dg)
 {
 	static const enum ql_mode modes[] = {
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
@@ -331,6 +339,10 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 	if (pset_apply(ps, set, core_single, cfg, dg) < 0 ||
 	    (o->qemu && cfg_set_key(cfg, QEMU_SECTION, "binary", o->qemu, "--qemu") < 0))
 		goto out;
+	if ((r = plg_load_used(set, cfg, dg)) < 0) {
+		dg->oom |= r == -ENOMEM;
+		goto out;
+	}
 	r = bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l);
 	if (r == -ENOMEM)
 		dg->oom = 1;
@@ -369,6 +381,33 @@ out:
 	return status;
 }
 
+/* Write the index of each directory (or of the built-in one), loading
+ * every plugin there as 'plugins' would, with no plugin set. */
+static int cmd_index(const struct options *o, struct diag *dg)
+{
+	static const char *const deflt[] = { PLUGINDIR, NULL };
+	const char *const *dirs = o->nnames ? o->names : deflt;
+	struct plg_filter filter = { .allow_unsafe = o->allow_unsafe };
+	int status = 0;
+
+	for (; *dirs; dirs++) {
+		struct strv path = STRV_INIT;
+		struct plg_set *set = NULL;
+		int r = sv_push(&path, *dirs);
+
+		if (r == 0)
+			r = plg_load_all(&path, &filter, bld_core_types, dg, &set);
+		if (r == 0)
+			r = pix_write(*dirs, set, dg);
+		dg->oom |= r == -ENOMEM;
+		if (r < 0)
+			status = EXIT_INVALID;
+		plg_set_free(set);
+		sv_release(&path);
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .plugin_dirs = STRV_INIT, .fd_bindings = STRV_INIT,
@@ -378,6 +417,7 @@ int main(int argc, char **argv)
 	struct pset ps;
 	int status;
 
+	memset(&ps, 0, sizeof(ps));     /* released at out, whatever happens */
 	/* before anything is opened: fds 0-2 must not be handed out */
 	if (ex_std_fds() < 0)
 		return EXIT_INVALID;
@@ -386,6 +426,10 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		goto out;
 	status = EXIT_INVALID;
+	if (o.cmd == CMD_INDEX) {
+		status = cmd_index(&o, &dg);
+		goto out;
+	}
 	if (load_pset(&o, &dg, &ps) < 0)
 		goto out;
 	if (load_plugins(&o, &ps, &dg, &set) < 0) {

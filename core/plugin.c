@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "plgindex.h"
 #include "strmap.h"
 
 int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
@@ -97,7 +99,7 @@ static char *stem_of(const char *path)
 	return strndup(base, strlen(base) - 3);
 }
 
-static int valid_type_name(const char *s)
+int plg_valid_type_name(const char *s)
 {
 	if (!s || *s < 'a' || *s > 'z')
 		return 0;
@@ -137,7 +139,7 @@ int plg_check_desc(const char *path, const char *stem,
 		return dg_error(dg, path, 0, NULL, NULL,
 				"plugin descriptor lacks a version, description, sections or emit callback");
 	for (t = d->sections; t->name; t++)
-		if (!valid_type_name(t->name) || !t->flags ||
+		if (!plg_valid_type_name(t->name) || !t->flags ||
 		    (t->flags & ~(unsigned)(QL_SECTION_SINGLE | QL_SECTION_MULTI)))
 			return dg_error(dg, path, 0, NULL, NULL,
 					"plugin declares an invalid section type '%s'", t->name);
@@ -164,13 +166,23 @@ static int no_symbol(const char *path, void *h, struct diag *dg)
 			"not a qlaunch plugin: it does not export %s", QL_PLUGIN_SYMBOL);
 }
 
-/* Who may change the code we are about to run? */
-static int check_owner(const char *path, struct diag *dg)
+int plg_file_is_safe(const struct stat *st)
+{
+	return !(st->st_mode & S_IWOTH) && (st->st_uid == 0 || st->st_uid == geteuid());
+}
+
+/* Who may change the code we are about to run?  Fills *st. */
+static int check_owner(const char *path, int allow_unsafe, struct diag *dg,
+		       struct stat *stp)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return dg_error(dg, path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
+	if (stp)
+		*stp = st;
+	if (allow_unsafe || plg_file_is_safe(&st))
+		return 0;
 	if (st.st_mode & S_IWOTH)
 		return dg_error(dg, path, 0, NULL, NULL,
 				"refused: the plugin file is world-writable, expected it writable by its owner only "
@@ -189,7 +201,8 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 	void *h;
 	int r;
 
-	if (!allow_unsafe && (r = check_owner(path, dg)) < 0)
+	memset(out, 0, sizeof(*out));
+	if ((r = check_owner(path, allow_unsafe, dg, NULL)) < 0)
 		return r;
 	dlerror();
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -224,6 +237,91 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 fail:
 	dlclose(h);
 	return r;
+}
+
+/* Describe the plugin at path from its index entry e, without loading it;
+ * takes e's types. */
+static int make_stub(const char *path, const char *stem, struct pix_entry *e,
+		     struct plg *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = strdup(path);
+	out->stub_name = strdup(stem);
+	if (!out->path || !out->stub_name) {
+		free(out->path);
+		free(out->stub_name);
+		return -ENOMEM;
+	}
+	out->stub_types = e->types;
+	e->types = NULL;
+	out->desc.magic = QL_PLUGIN_MAGIC;
+	out->desc.abi_major = QL_ABI_MAJOR;
+	out->desc.name = out->stub_name;
+	out->desc.version = "";
+	out->desc.description = "";
+	out->desc.sections = out->stub_types;
+	return 0;
+}
+
+static void plg_release(struct plg *p)
+{
+	free(p->path);
+	if (p->handle)
+		dlclose(p->handle);
+	free(p->stub_name);
+	pix_free_types(p->stub_types);
+}
+
+/* Does the loaded plugin declare exactly the types its index entry gave? */
+static int same_types(const struct ql_section_type *a, const struct ql_section_type *b)
+{
+	for (; a->name && b->name; a++, b++)
+		if (strcmp(a->name, b->name) != 0 || a->flags != b->flags)
+			return 0;
+	return !a->name && !b->name;
+}
+
+int plg_load_used(struct plg_set *set, const struct cfg *cfg, struct diag *dg)
+{
+	struct strmap used = STRMAP_INIT;
+	unsigned dummy;
+	int r = 0, failed = 0;
+
+	for (size_t i = 0; i < cfg->nsections && r >= 0; i++)
+		r = sm_insert(&used, cfg->sections[i].type, 0, NULL);
+	for (size_t i = 0; i < set->n && r >= 0; i++) {
+		struct plg *p = &set->v[i], fresh;
+		const struct ql_section_type *t;
+		const char *base;
+
+		if (p->handle)
+			continue;
+		for (t = p->stub_types; t->name && !sm_get(&used, t->name, &dummy); t++)
+			;
+		if (!t->name)
+			continue;       /* the config does not use it */
+		r = load_one(p->path, p->stub_name, set->allow_unsafe, dg, &fresh);
+		if (r == -ENOMEM)
+			break;
+		if (r == 0 && !same_types(fresh.desc.sections, p->stub_types)) {
+			base = strrchr(p->path, '/');
+			r = dg_error(dg, p->path, 0, NULL, NULL,
+				     "the plugin declares other section types than %.*s/%s says, expected "
+				     "that index to be up to date (run 'qlaunch index %.*s')",
+				     (int)(base - p->path), p->path, PIX_FILE,
+				     (int)(base - p->path), p->path);
+			plg_release(&fresh);
+		}
+		if (r < 0) {
+			failed = 1;
+			r = 0;
+			continue;
+		}
+		plg_release(p);
+		*p = fresh;
+	}
+	sm_release(&used);
+	return r == -ENOMEM ? r : failed ? -EINVAL : 0;
 }
 
 /* Every section type has one owner: the core (reserved) or one plugin. */
@@ -304,13 +402,21 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 	struct strmap seen = STRMAP_INIT;
 	struct strv stems = STRV_INIT;
 	struct plg_set *set;
+	struct pix *index = NULL;       /* per directory, when lazy */
+	size_t *dir_end = NULL;         /* files of path->v[d] end at dir_end[d] */
+	int lazy = filter && filter->lazy, allow_unsafe = filter && filter->allow_unsafe;
 	unsigned first;
 	int r = 0, failed = 0;
 
 	*out = NULL;
 	set = calloc(1, sizeof(*set));
-	if (!set)
-		return -ENOMEM;
+	index = calloc(path->n ? path->n : 1, sizeof(*index));
+	dir_end = calloc(path->n ? path->n : 1, sizeof(*dir_end));
+	if (!set || !index || !dir_end) {
+		r = -ENOMEM;
+		goto out;
+	}
+	set->allow_unsafe = allow_unsafe;
 	for (size_t i = 0; i < path->n && r >= 0; i++) {
 		const char *dir = path->v[i];
 		int optional = dir[0] == '?';
@@ -320,6 +426,9 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 			failed = 1;
 			r = 0;
 		}
+		dir_end[i] = files.n;
+		if (r == 0 && lazy && dir_end[i] > (i ? dir_end[i - 1] : 0))
+			r = pix_read(dir + optional, allow_unsafe, &index[i]);
 	}
 	if (r < 0)
 		goto out;
@@ -350,7 +459,30 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 			goto out;
 		if (r == 0)
 			continue;
-		r = load_one(files.v[i], stem, filter && filter->allow_unsafe, dg, &set->v[set->n]);
+		if (lazy) {
+			size_t d = 0;
+			struct pix_entry *e;
+			struct stat st;
+
+			while (i >= dir_end[d])
+				d++;
+			if (index[d].n) {
+				r = check_owner(files.v[i], allow_unsafe, dg, &st);
+				if (r < 0) {
+					failed = 1;
+					continue;
+				}
+				e = pix_match(&index[d], strrchr(files.v[i], '/') + 1, &st);
+				if (e) {
+					r = make_stub(files.v[i], stem, e, &set->v[set->n]);
+					if (r < 0)
+						goto out;
+					set->n++;
+					continue;
+				}
+			}
+		}
+		r = load_one(files.v[i], stem, allow_unsafe, dg, &set->v[set->n]);
 		if (r == -ENOMEM)
 			goto out;
 		if (r < 0)
@@ -366,6 +498,10 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 	if (r == 0 && failed)
 		r = -EINVAL;
 out:
+	for (size_t i = 0; index && i < path->n; i++)
+		pix_release(&index[i]);
+	free(index);
+	free(dir_end);
 	sm_release(&seen);
 	sv_release(&stems);
 	sv_release(&files);
@@ -381,11 +517,8 @@ void plg_set_free(struct plg_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->v[i].path);
-		if (set->v[i].handle)
-			dlclose(set->v[i].handle);
-	}
+	for (size_t i = 0; i < set->n; i++)
+		plg_release(&set->v[i]);
 	for (size_t i = 0; i < set->nskipped; i++) {
 		free(set->skipped[i].path);
 		free(set->skipped[i].reason);

@@ -10,6 +10,7 @@
 #define QL_PLUGIN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include <qlaunch/plugin.h>
 
@@ -18,8 +19,13 @@
 
 struct plg {
 	char *path;               /* file it was loaded from */
-	void *handle;             /* dlopen handle */
-	struct ql_plugin desc;    /* copy, zero-filled past the plugin's size */
+	void *handle;             /* dlopen handle; NULL: known from the index
+				   * only, not loaded yet (see plg_load_used) */
+	struct ql_plugin desc;    /* copy, zero-filled past the plugin's size;
+				   * for a plugin not loaded yet only name and
+				   * sections (from the index, keys NULL) */
+	char *stub_name;          /* owned by a plugin not loaded yet */
+	struct ql_section_type *stub_types;
 };
 
 /* A plugin file that was found but not loaded, and why. */
@@ -33,6 +39,7 @@ struct plg_set {
 	size_t n;
 	struct plg_skip *skipped; /* in search order */
 	size_t nskipped;
+	int allow_unsafe;         /* as the filter said, for plg_load_used */
 };
 
 /* Which plugins may load (a plugin set's choice); NULL lists: no limit. */
@@ -40,6 +47,8 @@ struct plg_filter {
 	const char *const *enable;   /* only these, if not NULL */
 	const char *const *disable;  /* never these */
 	int allow_unsafe;            /* load world-writable or foreign-owned files */
+	int lazy;                    /* a plugin its directory's index lists
+				      * is loaded by plg_load_used, if used */
 };
 
 /*
@@ -55,17 +64,35 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
  * Load every plugin on the search path that filter (may be NULL) allows; a
  * plugin file that anyone may write, or that belongs to a user other than
  * root or the one running qlaunch, is refused unless filter->allow_unsafe
- * (it would run with qlaunch's rights, often more than QEMU gets);  a
- * name in filter->enable that is not found is an error.  A section type
- * may have one owner
- * only, and the types in reserved (NULL-terminated, may be NULL) belong to
- * the core.  Problems are added to dg, naming the file; the plugins that
- * did load are still returned in *out (free with plg_set_free) so callers
- * can report on them.  Returns 0 if nothing went wrong, -EINVAL or -ENOMEM.
+ * (it would run with qlaunch's rights, often more than QEMU gets); a name
+ * in filter->enable that is not found is an error.  With filter->lazy, a
+ * plugin that its directory's index (plgindex.h) describes is not loaded
+ * but only listed, with the section types the index gives.  A section type
+ * may have one owner only, and the types in reserved (NULL-terminated, may
+ * be NULL) belong to the core.  Problems are added to dg, naming the file;
+ * the plugins that did load are still returned in *out (free with
+ * plg_set_free) so callers can report on them.  Returns 0 if nothing went
+ * wrong, -EINVAL or -ENOMEM.
  */
 int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 		 const char *const *reserved, struct diag *dg,
 		 struct plg_set **out);
+
+struct cfg;
+
+/*
+ * Load the plugins plg_load_all left to the index whose section types cfg
+ * uses.  Each must declare exactly the section types its index entry lists.
+ * Returns 0, or -EINVAL (reported to dg, naming the file) or -ENOMEM.
+ */
+int plg_load_used(struct plg_set *set, const struct cfg *cfg, struct diag *dg);
+
+/* May qlaunch run code from (or trust) a file with this status: not
+ * writable by others, owned by root or by the user running qlaunch? */
+int plg_file_is_safe(const struct stat *st);
+
+/* Is s a valid section type name: [a-z][a-z0-9_-]*? */
+int plg_valid_type_name(const char *s);
 
 /* Check one loaded descriptor; exposed for tests.  Returns 0 or reports. */
 int plg_check_desc(const char *path, const char *stem,

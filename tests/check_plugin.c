@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "config.h"
+#include "plgindex.h"
 #include "plugin.h"
 #include "testutil.h"
 
@@ -270,6 +272,180 @@ START_TEST(plugin_without_output)
 }
 END_TEST
 
+/* --- the plugin index (core/plgindex.c) --- */
+
+static const char *const idx_names[] = { "tgood", "tquiet", "tsilent", NULL };
+
+/* Copy the index test plugins to TMP/sub and write their index. */
+static const char *indexed_dir(const char *sub)
+{
+	struct diag dg = DIAG_INIT;
+	const char *dir = dir_with(sub, idx_names);
+	struct plg_set *set = tu_plugins(dir, &dg);
+
+	ck_assert_msg(!dg_failed(&dg), "%s", dg.msgs.n ? dg.msgs.v[0] : "");
+	ck_assert_int_eq(pix_write(dir, set, &dg), 0);
+	plg_set_free(set);
+	dg_release(&dg);
+	return dir;
+}
+
+static struct plg_set *load_lazy(const char *dir, struct diag *dg)
+{
+	struct plg_filter f = { .lazy = 1 };
+	struct strv p = STRV_INIT;
+	struct plg_set *set = NULL;
+
+	ck_assert_int_eq(sv_push(&p, dir), 0);
+	ck_assert_int_eq(plg_load_all(&p, &f, bld_core_types, dg, &set), 0);
+	sv_release(&p);
+	return set;
+}
+
+/* "tgood.so" etc. of set: loaded (1) or known from the index only (0). */
+static int loaded(const struct plg_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->v[i].desc.name, name) == 0)
+			return set->v[i].handle != NULL;
+	ck_abort_msg("plugin %s not in the set", name);
+	return -1;
+}
+
+static char *read_file(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sb_add(&sb, buf, (size_t)n);
+	close(fd);
+	return sb_detach(&sb);
+}
+
+START_TEST(index_loads_only_what_is_used)
+{
+	const char *dir = indexed_dir("idx");
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set;
+	struct cfg *cfg = NULL;
+	struct launch l;
+	char path[600], *text, *line;
+	struct stat st;
+
+	/* the index: a header, then one line per plugin with its types */
+	snprintf(path, sizeof(path), "%s/plugins.index", dir);
+	text = read_file(path);
+	ck_assert_ptr_nonnull(strstr(text, "qlaunch-plugin-index 1\ntgood.so "));
+	line = strstr(text, "\ntgood.so ");
+	snprintf(path, sizeof(path), "%s/tgood.so", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	{
+		char want[200];
+
+		snprintf(want, sizeof(want), "\ntgood.so %lld %lld %ld tsingle:1 tmulti:2\n",
+			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "index line: %s", line);
+	}
+	ck_assert_ptr_nonnull(strstr(text, " tquiet:2\n"));
+	ck_assert_ptr_nonnull(strstr(text, " tsilent:1\n"));
+	free(text);
+
+	/* lazily: nothing is loaded until the config is known */
+	set = load_lazy(dir, &dg);
+	ck_assert_uint_eq(set->n, 3);
+	ck_assert_int_eq(loaded(set, "tgood"), 0);
+	ck_assert_int_eq(loaded(set, "tquiet"), 0);
+	ck_assert_int_eq(loaded(set, "tsilent"), 0);
+	ck_assert_int_eq(cfg_load(tu_write("i.ini", "[tsingle]\na = x\n[tquiet.q]\n", strlen("[tsingle]\na = x\n[tquiet.q]\n")), &dg, &cfg), 0);
+	ck_assert_int_eq(plg_load_used(set, cfg, &dg), 0);
+	ck_assert_int_eq(loaded(set, "tgood"), 1);
+	ck_assert_int_eq(loaded(set, "tquiet"), 1);
+	ck_assert_int_eq(loaded(set, "tsilent"), 0);      /* its [tsilent] fails if run */
+	ck_assert_int_eq(bld_launch(cfg, set, QL_MODE_PRINT, "/q", NULL, &dg, &l), 0);
+	ck_assert_uint_eq(l.argv.n, 2);
+	ck_assert_str_eq(l.argv.v[1], "x");
+	launch_release(&l);
+	ck_assert(!dg_failed(&dg));
+	cfg_free(cfg);
+	plg_set_free(set);
+	dg_release(&dg);
+}
+END_TEST
+
+START_TEST(stale_or_unusable_index_loads_eagerly)
+{
+	const char *dir = indexed_dir("stale");
+	struct timespec times[2] = { { 0, UTIME_OMIT }, { 1000000000, 0 } };
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set;
+	char path[600];
+
+	/* a plugin changed since the index was written: loaded at once */
+	snprintf(path, sizeof(path), "%s/tgood.so", dir);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+	set = load_lazy(dir, &dg);
+	ck_assert_int_eq(loaded(set, "tgood"), 1);
+	ck_assert_int_eq(loaded(set, "tquiet"), 0);
+	plg_set_free(set);
+
+	/* an index others may write is not trusted: everything loads */
+	snprintf(path, sizeof(path), "%s/plugins.index", dir);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	set = load_lazy(dir, &dg);
+	ck_assert_int_eq(loaded(set, "tquiet"), 1);
+	plg_set_free(set);
+
+	/* neither is a file that is not an index */
+	ck_assert_int_eq(unlink(path), 0);
+	{
+		static const char junk[] = "qlaunch-plugin-index 1\ntquiet.so 1 2\n";
+
+		tu_write("stale/plugins.index", junk, strlen(junk));
+	}
+	set = load_lazy(dir, &dg);
+	ck_assert_int_eq(loaded(set, "tquiet"), 1);
+	ck_assert_int_eq(loaded(set, "tsilent"), 1);
+	plg_set_free(set);
+	ck_assert(!dg_failed(&dg));
+	dg_release(&dg);
+}
+END_TEST
+
+START_TEST(index_with_other_types_fails_closed)
+{
+	const char *dir = indexed_dir("wrong");
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set;
+	struct cfg *cfg = NULL;
+	char path[600], *text, *at, *err;
+
+	/* the entry of tquiet.so still matches the file, but names [tother] */
+	snprintf(path, sizeof(path), "%s/plugins.index", dir);
+	text = read_file(path);
+	at = strstr(text, " tquiet:2\n");
+	ck_assert_ptr_nonnull(at);
+	memcpy(at, " tother:2", 9);
+	ck_assert_int_eq(unlink(path), 0);
+	tu_write("wrong/plugins.index", text, strlen(text));
+	free(text);
+
+	set = load_lazy(dir, &dg);
+	ck_assert_int_eq(cfg_load(tu_write("w.ini", "[tother]\n", 9), &dg, &cfg), 0);
+	ck_assert_int_eq(plg_load_used(set, cfg, &dg), -EINVAL);
+	err = tu_shorten(tu_join_diag(&dg), dir, 'D');
+	ck_assert_str_eq(err, "D/tquiet.so: the plugin declares other section types than D/plugins.index says, "
+			 "expected that index to be up to date (run 'qlaunch index D')");
+	free(err);
+	cfg_free(cfg);
+	plg_set_free(set);
+	dg_release(&dg);
+}
+END_TEST
+
 START_TEST(references_and_order)
 {
 	static const char *const names[] = { "tgood", NULL };
@@ -310,6 +486,9 @@ int main(void)
 	tcase_add_test(tc, search_path_and_masking);
 	tcase_add_test(tc, plugin_failures_reported);
 	tcase_add_test(tc, plugin_without_output);
+	tcase_add_test(tc, index_loads_only_what_is_used);
+	tcase_add_test(tc, stale_or_unusable_index_loads_eagerly);
+	tcase_add_test(tc, index_with_other_types_fails_closed);
 	tcase_add_test(tc, references_and_order);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -1,0 +1,284 @@
+#include <qlconfig.h>
+
+#include "plgindex.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plugin.h"
+#include "strbuf.h"
+
+/* An index lists a few dozen plugins; anything much larger is not one. */
+#define PIX_MAX_SIZE (1u << 20)
+
+void pix_free_types(struct ql_section_type *types)
+{
+	if (!types)
+		return;
+	for (struct ql_section_type *t = types; t->name; t++)
+		free((char *)t->name);
+	free(types);
+}
+
+void pix_release(struct pix *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->n; i++) {
+		free(ix->v[i].file);
+		pix_free_types(ix->v[i].types);
+	}
+	free(ix->v);
+	ix->v = NULL;
+	ix->n = 0;
+}
+
+/* A decimal number of digits only, at most max. */
+static int parse_num(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end || *out > max ? -1 : 0;
+}
+
+/* "TYPE:FLAGS" into t; -1 if malformed. */
+static int parse_type(const char *tok, struct ql_section_type *t)
+{
+	const char *colon = strchr(tok, ':');
+	unsigned long long flags;
+
+	if (!colon || parse_num(colon + 1, QL_SECTION_SINGLE | QL_SECTION_MULTI, &flags) < 0 ||
+	    !flags)
+		return -1;
+	t->name = strndup(tok, (size_t)(colon - tok));
+	if (!t->name)
+		return -ENOMEM;
+	t->flags = (unsigned)flags;
+	t->keys = NULL;
+	if (!plg_valid_type_name(t->name)) {
+		free((char *)t->name);
+		t->name = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* One entry line; -1 if malformed, -ENOMEM. */
+static int parse_entry(char *line, struct pix_entry *e)
+{
+	char *save = NULL, *tok[4], *rest;
+	unsigned long long sec, nsec;
+	size_t len, n = 0;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	for (int i = 0; i < 4; i++)
+		if (!(tok[i] = strtok_r(i ? NULL : line, " ", &save)))
+			return -1;
+	len = strlen(tok[0]);
+	if (len <= 3 || strcmp(tok[0] + len - 3, ".so") != 0 || strchr(tok[0], '/') ||
+	    parse_num(tok[1], ~0ULL, &e->size) < 0 ||
+	    parse_num(tok[2], (unsigned long long)INT64_MAX, &sec) < 0 ||
+	    parse_num(tok[3], 999999999, &nsec) < 0)
+		return -1;
+	e->mtime_sec = (long long)sec;
+	e->mtime_nsec = (long)nsec;
+	e->file = strdup(tok[0]);
+	if (!e->file)
+		return -ENOMEM;
+	while ((rest = strtok_r(NULL, " ", &save))) {
+		struct ql_section_type *v = realloc(e->types, (n + 2) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		e->types = v;
+		memset(&v[n], 0, 2 * sizeof(*v));
+		r = parse_type(rest, &v[n]);
+		if (r < 0)
+			return r;
+		n++;
+	}
+	return n ? 0 : -1;
+}
+
+/* Parse buf (NUL-terminated, modified); -1 if it is not a valid index. */
+static int parse_index(char *buf, struct pix *ix)
+{
+	char *save = NULL, *line = strtok_r(buf, "\n", &save);
+	int r;
+
+	if (!line || strcmp(line, PIX_MAGIC) != 0)
+		return -1;
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		struct pix_entry *v = realloc(ix->v, (ix->n + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ix->v = v;
+		r = parse_entry(line, &v[ix->n]);
+		if (r < 0) {
+			free(v[ix->n].file);
+			pix_free_types(v[ix->n].types);
+			return r;
+		}
+		for (size_t i = 0; i < ix->n; i++)
+			if (strcmp(ix->v[i].file, v[ix->n].file) == 0) {
+				ix->n++;
+				return -1;      /* listed twice */
+			}
+		ix->n++;
+	}
+	return 0;
+}
+
+int pix_read(const char *dir, int allow_unsafe, struct pix *out)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1, r;
+
+	out->v = NULL;
+	out->n = 0;
+	r = sb_printf(&path, "%s/%s", dir, PIX_FILE);
+	if (r < 0)
+		goto out;
+	fd = open(path.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)PIX_MAX_SIZE || (!allow_unsafe && !plg_file_is_safe(&st)))
+		goto out;               /* no usable index: load everything */
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while (len <= (size_t)st.st_size) {
+		ssize_t got = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	if (len != (size_t)st.st_size || memchr(buf, '\0', len))
+		goto out;
+	buf[len] = '\0';
+	r = parse_index(buf, out);
+	if (r == -ENOMEM)
+		goto out;
+	if (r < 0)
+		pix_release(out);       /* not a valid index: as if there were none */
+	r = 0;
+out:
+	if (r < 0)
+		pix_release(out);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	sb_release(&path);
+	return r;
+}
+
+struct pix_entry *pix_match(const struct pix *ix, const char *file,
+			    const struct stat *st)
+{
+	for (size_t i = 0; i < ix->n; i++) {
+		struct pix_entry *e = &ix->v[i];
+
+		if (strcmp(e->file, file) == 0)
+			return e->size == (unsigned long long)st->st_size &&
+			       e->mtime_sec == (long long)st->st_mtim.tv_sec &&
+			       e->mtime_nsec == st->st_mtim.tv_nsec ? e : NULL;
+	}
+	return NULL;
+}
+
+static int format_index(const struct plg_set *set, struct diag *dg,
+			struct strbuf *sb)
+{
+	int r = sb_printf(sb, "%s\n", PIX_MAGIC);
+
+	for (size_t i = 0; i < set->n && r == 0; i++) {
+		const struct plg *p = &set->v[i];
+		const char *base = strrchr(p->path, '/');
+		struct stat st;
+
+		if (stat(p->path, &st) < 0)
+			return dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s",
+					strerror(errno));
+		r = sb_printf(sb, "%s %llu %lld %ld", base ? base + 1 : p->path,
+			      (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			      (long)st.st_mtim.tv_nsec);
+		for (const struct ql_section_type *t = p->desc.sections; t->name && r == 0; t++)
+			r = sb_printf(sb, " %s:%u", t->name, t->flags);
+		if (r == 0)
+			r = sb_addc(sb, '\n');
+	}
+	return r;
+}
+
+/* Write all of buf to fd, fsync it and close it; 0 or -errno. */
+static int write_out(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+	int r = 0;
+
+	while (off < len && r == 0) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int pix_write(const char *dir, const struct plg_set *set, struct diag *dg)
+{
+	struct strbuf text = STRBUF_INIT, tmp = STRBUF_INIT, dst = STRBUF_INIT;
+	int fd, r;
+
+	r = format_index(set, dg, &text);
+	if (r == 0)
+		r = sb_printf(&tmp, "%s/.%s.XXXXXX", dir, PIX_FILE);
+	if (r == 0)
+		r = sb_printf(&dst, "%s/%s", dir, PIX_FILE);
+	if (r < 0)
+		goto out;
+	fd = mkostemp(tmp.buf, O_CLOEXEC);
+	if (fd < 0) {
+		r = dg_error(dg, dir, 0, NULL, NULL, "cannot create the plugin index: %s",
+			     strerror(errno));
+		goto out;
+	}
+	r = write_out(fd, text.buf, text.len);
+	if (r == 0 && rename(tmp.buf, dst.buf) < 0)
+		r = -errno;
+	if (r < 0) {
+		dg_error(dg, dst.buf, 0, NULL, NULL, "cannot write the plugin index: %s",
+			 strerror(-r));
+		unlink(tmp.buf);
+		r = -EIO;
+	}
+out:
+	sb_release(&text);
+	sb_release(&tmp);
+	sb_release(&dst);
+	return r;
+}
