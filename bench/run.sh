@@ -14,6 +14,8 @@
 #      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true;
 #      next to it the floor of any exec-in-place launcher on this machine,
 #      'exec1 /bin/true' - '/bin/true' (bench/exec1.c only calls execv)
+#      and, for examples/minimal.ini (4 of the 13 plugins used), the launch
+#      overhead with every plugin loaded and with a plugin index (4 loaded)
 #   2. 'qlaunch print' of configs with N [device.dN] sections: the total
 #      (hyperfine), then iniparser's share and qlaunch's own work, measured
 #      inside each run: bench/iniclock.c, preloaded, clocks iniparser_load()
@@ -115,6 +117,12 @@ echo "bench: $ql, plugins in $pd" >&2
 # overhead without any plugin loading, to tell what dominates item 1.
 mkdir "$tmp/noplugins"
 printf '[qemu]\nbinary = /bin/true\n' >"$tmp/q0.ini"
+# The same 13 plugins without and with a plugin index, for a config that
+# uses 4 of them (examples/minimal.ini): what lazy loading saves.
+small=$repo/examples/minimal.ini
+mkdir "$tmp/all" "$tmp/indexed"
+cp "$pd"/*.so "$tmp/all/" && cp "$pd"/*.so "$tmp/indexed/" || die "cannot copy the plugins"
+$ql index "$tmp/indexed" || die "qlaunch index failed"
 
 # --- 1 and 4: launch overhead, process start, plugin loading -----------------
 hf base "$base_runs" 30 \
@@ -123,13 +131,17 @@ hf base "$base_runs" 30 \
 	"$ql --version" \
 	"$qlx plugins" \
 	"$ql -s none -P $tmp/noplugins run $tmp/q0.ini" \
-	"$tmp/exec1 /bin/true"
+	"$tmp/exec1 /bin/true" \
+	"$ql -s none -P $tmp/all --qemu /bin/true run $small" \
+	"$ql -s none -P $tmp/indexed --qemu /bin/true run $small"
 true_ms=$(med base 1)
 run_ms=$(med base 2)
 version_ms=$(med base 3)
 plugins_ms=$(med base 4)
 run0_ms=$(med base 5)
 exec1_ms=$(med base 6)
+small_all_ms=$(calc "$(med base 7) - $true_ms")
+small_idx_ms=$(calc "$(med base 8) - $true_ms")
 floor_ms=$(calc "$exec1_ms - $true_ms")
 over_floor_ms=$(calc "$run_ms - $exec1_ms")
 launch0_ms=$(calc "$run0_ms - $true_ms")
@@ -229,6 +241,7 @@ md=$results/results.md
 	echo "| floor: one more execve, \`exec1 /bin/true\` − /bin/true (bench/exec1.c: execv and nothing else) | $floor_ms ms | | info |"
 	echo "| launch overhead above that floor (run − exec1 /bin/true) | $over_floor_ms ms | | info |"
 	echo "| launch overhead with no plugins (\`run\` of a [qemu]-only config, 0 plugins) − /bin/true | $launch0_ms ms (CPU: $launch0_cpu ms) | | info |"
+	echo "| launch overhead of examples/minimal.ini (uses 4 of the 13 plugins): all 13 loaded / with plugins.index (4 loaded) | $small_all_ms / $small_idx_ms ms | | info |"
 	echo "| minor page faults: /bin/true / run, 0 plugins / run reference.ini, 13 plugins | $pf_true / $pf_run0 / $pf_run | | info |"
 	echo "| process start (\`qlaunch --version\`) | $version_ms ms | | |"
 	echo "| \`qlaunch plugins\` | $plugins_ms ms | | |"
