@@ -174,7 +174,8 @@ for n in $sizes; do
 	$qlx check "$f" || die "generated $f is not valid"
 	hf "sections-$n" "$(runs_for "$n")" 2 "$qlx print $f"
 	total=$(med "sections-$n" 1)
-	read -r own ini own_cpu <<<"$(clocked "$(runs_for "$n")" "$f")"
+	res=$(clocked "$(runs_for "$n")" "$f") || exit 1
+	read -r own ini own_cpu <<<"$res"
 	printf '%s %s %s %s %s %s\n' "$n" "$total" "$ini" "$own" "$version_ms" "$own_cpu" >>"$results/sections.dat"
 done
 row() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$results/sections.dat"; }

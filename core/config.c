@@ -116,7 +116,6 @@ static unsigned scan_remember(struct scan *sc, const char *lcname, unsigned line
 {
 	unsigned old = 0;
 	char *copy;
-	int r;
 
 	if (sc->nentries >= CFG_MAX_ENTRIES) {
 		if (!sc->too_many)
@@ -125,14 +124,13 @@ static unsigned scan_remember(struct scan *sc, const char *lcname, unsigned line
 		sc->too_many = 1;
 		return 0;
 	}
+	if (sm_get(&sc->seen, lcname, &old))
+		return old;
 	copy = ar_strdup(&sc->names, lcname);
-	r = copy ? sm_insert(&sc->seen, copy, line, &old) : -ENOMEM;
-	if (r < 0) {
+	if (!copy || sm_insert(&sc->seen, copy, line, NULL) < 0) {
 		sc->oom = 1;
 		return 0;
 	}
-	if (r == 0)
-		return old;
 	sc->nentries++;
 	return 0;
 }

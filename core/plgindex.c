@@ -72,26 +72,48 @@ static int parse_type(const char *tok, struct ql_section_type *t)
 	return 0;
 }
 
+void pix_id_of(const struct stat *st, struct pix_id *id)
+{
+	id->dev = (unsigned long long)st->st_dev;
+	id->ino = (unsigned long long)st->st_ino;
+	id->size = (unsigned long long)st->st_size;
+	id->mtime_sec = (long long)st->st_mtim.tv_sec;
+	id->mtime_nsec = st->st_mtim.tv_nsec;
+	id->ctime_sec = (long long)st->st_ctim.tv_sec;
+	id->ctime_nsec = st->st_ctim.tv_nsec;
+}
+
+int pix_id_eq(const struct pix_id *a, const struct pix_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+	       a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+}
+
 /* One entry line; -1 if malformed, -ENOMEM. */
 static int parse_entry(char *line, struct pix_entry *e)
 {
-	char *save = NULL, *tok[4], *rest;
-	unsigned long long sec, nsec;
+	char *save = NULL, *tok[8], *rest;
+	unsigned long long num[7];
 	size_t len, n = 0;
 	int r;
 
 	memset(e, 0, sizeof(*e));
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 8; i++)
 		if (!(tok[i] = strtok_r(i ? NULL : line, " ", &save)))
 			return -1;
 	len = strlen(tok[0]);
-	if (len <= 3 || strcmp(tok[0] + len - 3, ".so") != 0 || strchr(tok[0], '/') ||
-	    parse_num(tok[1], ~0ULL, &e->size) < 0 ||
-	    parse_num(tok[2], (unsigned long long)INT64_MAX, &sec) < 0 ||
-	    parse_num(tok[3], 999999999, &nsec) < 0)
+	if (len <= 3 || strcmp(tok[0] + len - 3, ".so") != 0 || strchr(tok[0], '/'))
 		return -1;
-	e->mtime_sec = (long long)sec;
-	e->mtime_nsec = (long)nsec;
+	for (int i = 0; i < 7; i++)
+		if (parse_num(tok[i + 1], i == 4 || i == 6 ? 999999999 :
+			      i == 3 || i == 5 ? (unsigned long long)INT64_MAX : ~0ULL, &num[i]) < 0)
+			return -1;
+	e->id = (struct pix_id){
+		.dev = num[0], .ino = num[1], .size = num[2],
+		.mtime_sec = (long long)num[3], .mtime_nsec = (long)num[4],
+		.ctime_sec = (long long)num[5], .ctime_nsec = (long)num[6],
+	};
 	e->file = strdup(tok[0]);
 	if (!e->file)
 		return -ENOMEM;
@@ -113,11 +135,12 @@ static int parse_entry(char *line, struct pix_entry *e)
 /* Parse buf (NUL-terminated, modified); -1 if it is not a valid index. */
 static int parse_index(char *buf, struct pix *ix)
 {
-	char *save = NULL, *line = strtok_r(buf, "\n", &save);
+	char *save = NULL, *line = strtok_r(buf, "\n", &save), magic[64];
 	int r;
 
-	if (!line || strcmp(line, PIX_MAGIC) != 0)
-		return -1;
+	snprintf(magic, sizeof(magic), "%s %d", PIX_MAGIC, QL_ABI_MAJOR);
+	if (!line || strcmp(line, magic) != 0)
+		return -1;              /* not an index, or one for other plugins */
 	while ((line = strtok_r(NULL, "\n", &save))) {
 		struct pix_entry *v = realloc(ix->v, (ix->n + 1) * sizeof(*v));
 
@@ -193,13 +216,14 @@ out:
 struct pix_entry *pix_match(const struct pix *ix, const char *file,
 			    const struct stat *st)
 {
+	struct pix_id id;
+
+	pix_id_of(st, &id);
 	for (size_t i = 0; i < ix->n; i++) {
 		struct pix_entry *e = &ix->v[i];
 
 		if (strcmp(e->file, file) == 0)
-			return e->size == (unsigned long long)st->st_size &&
-			       e->mtime_sec == (long long)st->st_mtim.tv_sec &&
-			       e->mtime_nsec == st->st_mtim.tv_nsec ? e : NULL;
+			return pix_id_eq(&e->id, &id) ? e : NULL;
 	}
 	return NULL;
 }
@@ -207,19 +231,26 @@ struct pix_entry *pix_match(const struct pix *ix, const char *file,
 static int format_index(const struct plg_set *set, struct diag *dg,
 			struct strbuf *sb)
 {
-	int r = sb_printf(sb, "%s\n", PIX_MAGIC);
+	int r = sb_printf(sb, "%s %d\n", PIX_MAGIC, QL_ABI_MAJOR);
 
 	for (size_t i = 0; i < set->n && r == 0; i++) {
 		const struct plg *p = &set->v[i];
 		const char *base = strrchr(p->path, '/');
+		const struct pix_id *id = &p->id;
+		struct pix_id now;
 		struct stat st;
 
 		if (stat(p->path, &st) < 0)
 			return dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s",
 					strerror(errno));
-		r = sb_printf(sb, "%s %llu %lld %ld", base ? base + 1 : p->path,
-			      (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
-			      (long)st.st_mtim.tv_nsec);
+		pix_id_of(&st, &now);
+		if (!pix_id_eq(id, &now))
+			return dg_error(dg, p->path, 0, NULL, NULL,
+					"the plugin file changed while it was being indexed, expected it "
+					"to stay put (run 'qlaunch index' again)");
+		r = sb_printf(sb, "%s %llu %llu %llu %lld %ld %lld %ld", base ? base + 1 : p->path,
+			      id->dev, id->ino, id->size, id->mtime_sec, id->mtime_nsec,
+			      id->ctime_sec, id->ctime_nsec);
 		for (const struct ql_section_type *t = p->desc.sections; t->name && r == 0; t++)
 			r = sb_printf(sb, " %s:%u", t->name, t->flags);
 		if (r == 0)
@@ -239,6 +270,8 @@ static int write_out(int fd, const char *buf, size_t len)
 
 		if (w < 0 && errno != EINTR)
 			r = -errno;
+		else if (w == 0)
+			r = -EIO;
 		else if (w > 0)
 			off += (size_t)w;
 	}

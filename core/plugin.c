@@ -198,12 +198,14 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 		    struct diag *dg, struct plg *out)
 {
 	const struct ql_plugin *d;
+	struct stat st;
 	void *h;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = check_owner(path, allow_unsafe, dg, NULL)) < 0)
+	if ((r = check_owner(path, allow_unsafe, dg, &st)) < 0)
 		return r;
+	pix_id_of(&st, &out->id);
 	dlerror();
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
@@ -245,6 +247,7 @@ static int make_stub(const char *path, const char *stem, struct pix_entry *e,
 		     struct plg *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->id = e->id;
 	out->path = strdup(path);
 	out->stub_name = strdup(stem);
 	if (!out->path || !out->stub_name) {

@@ -15,6 +15,7 @@
 #include <qlaunch/plugin.h>
 
 #include "diag.h"
+#include "plgindex.h"
 #include "strbuf.h"
 
 struct plg {
@@ -24,6 +25,7 @@ struct plg {
 	struct ql_plugin desc;    /* copy, zero-filled past the plugin's size;
 				   * for a plugin not loaded yet only name and
 				   * sections (from the index, keys NULL) */
+	struct pix_id id;         /* of the file, taken before loading it */
 	char *stub_name;          /* owned by a plugin not loaded yet */
 	struct ql_section_type *stub_types;
 };

@@ -339,15 +339,17 @@ START_TEST(index_loads_only_what_is_used)
 	/* the index: a header, then one line per plugin with its types */
 	snprintf(path, sizeof(path), "%s/plugins.index", dir);
 	text = read_file(path);
-	ck_assert_ptr_nonnull(strstr(text, "qlaunch-plugin-index 1\ntgood.so "));
+	ck_assert_ptr_nonnull(strstr(text, "qlaunch-plugin-index 1 abi 1\ntgood.so "));
 	line = strstr(text, "\ntgood.so ");
 	snprintf(path, sizeof(path), "%s/tgood.so", dir);
 	ck_assert_int_eq(stat(path, &st), 0);
 	{
-		char want[200];
+		char want[300];
 
-		snprintf(want, sizeof(want), "\ntgood.so %lld %lld %ld tsingle:1 tmulti:2\n",
-			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+		snprintf(want, sizeof(want), "\ntgood.so %llu %llu %lld %lld %ld %lld %ld tsingle:1 tmulti:2\n",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+			 (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
 		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "index line: %s", line);
 	}
 	ck_assert_ptr_nonnull(strstr(text, " tquiet:2\n"));
@@ -399,10 +401,25 @@ START_TEST(stale_or_unusable_index_loads_eagerly)
 	ck_assert_int_eq(loaded(set, "tquiet"), 1);
 	plg_set_free(set);
 
-	/* neither is a file that is not an index */
+	/* nor one written for another plugin ABI */
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	{
+		char *text = read_file(path), *abi = strstr(text, " abi 1\n");
+
+		ck_assert_ptr_nonnull(abi);
+		abi[5] = '9';
+		ck_assert_int_eq(unlink(path), 0);
+		tu_write("stale/plugins.index", text, strlen(text));
+		free(text);
+	}
+	set = load_lazy(dir, &dg);
+	ck_assert_int_eq(loaded(set, "tquiet"), 1);
+	plg_set_free(set);
+
+	/* nor a file with a malformed line */
 	ck_assert_int_eq(unlink(path), 0);
 	{
-		static const char junk[] = "qlaunch-plugin-index 1\ntquiet.so 1 2\n";
+		static const char junk[] = "qlaunch-plugin-index 1 abi 1\ntquiet.so 1 2\n";
 
 		tu_write("stale/plugins.index", junk, strlen(junk));
 	}
