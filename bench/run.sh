@@ -25,7 +25,8 @@
 #      the 13 plugins, see 4.)
 #   3. max RSS of 'qlaunch print reference.ini' (/usr/bin/time -v)
 #   4. plugin loading = 'qlaunch plugins' - 'qlaunch --version'
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "bench: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -45,7 +46,8 @@ runs_for() {
 	*) echo 15 ;;
 	esac
 }
-base_runs=300  # item 1 and 4 (>= 200 asked)
+base_rounds=5  # item 1 and 4: 5 rounds of 60 runs (>= 200 asked)
+base_runs=60
 
 # Targets.
 t_launch_ms=1       # launch overhead
@@ -105,6 +107,25 @@ hf() {
 		--export-csv "$tmp/$name.raw.csv" --export-json "$results/$name.json" "$@" >&2
 	awk -F, 'NR > 1 { printf "%s,%.3f,%.3f\n", $1, ($5 + $6) * 1000, $4 * 1000 }' "$tmp/$name.raw.csv" >"$tmp/$name.csv"
 }
+# median: of the numbers on stdin, one per line.
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# hf_rounds NAME ROUNDS RUNS CMD...: hf ROUNDS times, RUNS runs each, so that
+# a load that drifts while the benchmark runs falls on every command alike
+# (hyperfine runs one command's runs back to back); NAME.csv then holds, per
+# command, the mean CPU time and the median of the rounds' medians.
+hf_rounds() {
+	local name=$1 rounds=$2 runs=$3 i r
+	shift 3
+	for r in $(seq "$rounds"); do
+		hf "$name-$r" "$runs" 5 "$@"
+	done
+	for i in $(seq $#); do
+		for r in $(seq "$rounds"); do sed -n "${i}p" "$tmp/$name-$r.csv"; done >"$tmp/$name.rows"
+		printf '%s,%s,%s\n' "$(head -n 1 "$tmp/$name.rows" | cut -d, -f1)" \
+			"$(awk -F, '{ c += $2 } END { printf "%.3f", c / NR }' "$tmp/$name.rows")" \
+			"$(cut -d, -f3 "$tmp/$name.rows" | median)"
+	done >"$tmp/$name.csv"
+}
 # med NAME INDEX: median (ms) of the INDEX-th command (1-based) of NAME.
 med() { sed -n "${2}p" "$tmp/$1.csv" | awk -F, '{ print $NF }'; }
 # cpu NAME INDEX: mean user+system CPU time (ms), less hurt by a busy machine.
@@ -125,7 +146,7 @@ cp "$pd"/*.so "$tmp/all/" && cp "$pd"/*.so "$tmp/indexed/" || die "cannot copy t
 $ql index "$tmp/indexed" || die "qlaunch index failed"
 
 # --- 1 and 4: launch overhead, process start, plugin loading -----------------
-hf base "$base_runs" 30 \
+hf_rounds base "$base_rounds" "$base_runs" \
 	"/bin/true" \
 	"$qlx run $ref" \
 	"$ql --version" \
@@ -161,11 +182,10 @@ clocked() {
 		LD_PRELOAD=$tmp/iniclock.so QLAUNCH_BENCH_CLOCK=$out $qlx print "$file" >/dev/null
 	done
 	[ "$(wc -l <"$out")" -eq "$runs" ] || die "iniclock wrote $(wc -l <"$out") lines for $runs runs"
-	median_of() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 	printf '%s %s %s\n' \
-		"$(awk '{ print ($1 - $2) / 1000 }' "$out" | median_of)" \
-		"$(awk '{ print $2 / 1000 }' "$out" | median_of)" \
-		"$(awk '{ print ($3 - $4) / 1000 }' "$out" | median_of)"
+		"$(awk '{ print ($1 - $2) / 1000 }' "$out" | median)" \
+		"$(awk '{ print $2 / 1000 }' "$out" | median)" \
+		"$(awk '{ print ($3 - $4) / 1000 }' "$out" | median)"
 }
 printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu_ms\n' >"$results/sections.dat"
 for n in $sizes; do
@@ -228,8 +248,9 @@ md=$results/results.md
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) CPUs," \
 		"$(hyperfine --version), qlaunch $($ql --version | awk '{ print $2 }')" \
 		"($(git -C "$build" rev-parse --short HEAD 2>/dev/null || echo 'no git'))."
-	echo "Times are hyperfine medians (wall clock, \`-N\`), $base_runs runs for the"
-	echo "single-config rows. 'own' is measured inside each \`qlaunch print\` run"
+	echo "Times are hyperfine medians (wall clock, \`-N\`); the single-config rows"
+	echo "take the median of $base_rounds rounds of $base_runs runs of every command, so that a"
+	echo "drifting load hurts all alike. 'own' is measured inside each \`qlaunch print\` run"
 	echo "(bench/iniclock.c): the process from before main() to exit, minus"
 	echo "iniparser_load(); it includes loading the 13 plugins. (CPU: ...) is the"
 	echo "same quantity in user+system CPU time."
