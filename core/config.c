@@ -14,6 +14,7 @@
 
 #include <iniparser/iniparser.h>
 
+#include "io.h"
 #include "strmap.h"
 
 /* State of one scan over the file's bytes. */
@@ -396,28 +397,16 @@ static int read_config(struct scan *sc, char **out, size_t *outlen)
 			 (long long)st.st_size, CFG_MAX_SIZE);
 		goto out;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
+	r = io_read_all(fd, (size_t)st.st_size, &buf, &len);
+	if (r == -EFBIG) {
+		r = -EINVAL;
+		dg_error(sc->dg, sc->path, 0, NULL, NULL, "file grew while being read");
 		goto out;
 	}
-	for (;;) {
-		ssize_t got = read(fd, buf + len, (size_t)st.st_size + 1 - len);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			dg_error(sc->dg, sc->path, 0, NULL, NULL, "cannot read: %s", strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-		if (len > (size_t)st.st_size) {
-			dg_error(sc->dg, sc->path, 0, NULL, NULL, "file grew while being read");
-			goto out;
-		}
+	if (r < 0) {
+		if (r != -ENOMEM)
+			dg_error(sc->dg, sc->path, 0, NULL, NULL, "cannot read: %s", strerror(-r));
+		goto out;
 	}
 	*out = buf;
 	*outlen = len;
@@ -463,19 +452,8 @@ static dictionary *ini_load(const char *path, const char *buf, size_t len)
 	int fd = memfd_create("qlaunch-config", MFD_CLOEXEC);
 
 	if (fd >= 0) {
-		size_t off = 0;
-
-		while (off < len) {
-			ssize_t w = write(fd, buf + off, len - off);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		if (off == len)
+		if (io_write_all(fd, buf, len) == 0)
 			d = iniparser_load(proc);
 		close(fd);
 	}

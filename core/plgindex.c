@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "plugin.h"
 #include "strbuf.h"
 
@@ -180,23 +181,11 @@ int pix_read(const char *dir, int allow_unsafe, struct pix *out)
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > (off_t)PIX_MAX_SIZE || (!allow_unsafe && !plg_file_is_safe(&st)))
 		goto out;               /* no usable index: load everything */
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
+	r = io_read_all(fd, (size_t)st.st_size, &buf, &len);
+	if (r != -ENOMEM)
+		r = 0;          /* an index that cannot be read is not used */
+	if (!buf || len != (size_t)st.st_size || memchr(buf, '\0', len))
 		goto out;
-	}
-	while (len <= (size_t)st.st_size) {
-		ssize_t got = read(fd, buf + len, (size_t)st.st_size + 1 - len);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	if (len != (size_t)st.st_size || memchr(buf, '\0', len))
-		goto out;
-	buf[len] = '\0';
 	r = parse_index(buf, out);
 	if (r == -ENOMEM)
 		goto out;
@@ -262,19 +251,8 @@ static int format_index(const struct plg_set *set, struct diag *dg,
 /* Write all of buf to fd, fsync it and close it; 0 or -errno. */
 static int write_out(int fd, const char *buf, size_t len)
 {
-	size_t off = 0;
-	int r = 0;
+	int r = io_write_all(fd, buf, len);
 
-	while (off < len && r == 0) {
-		ssize_t w = write(fd, buf + off, len - off);
-
-		if (w < 0 && errno != EINTR)
-			r = -errno;
-		else if (w == 0)
-			r = -EIO;
-		else if (w > 0)
-			off += (size_t)w;
-	}
 	if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
