@@ -9,94 +9,35 @@
 
 #include "fds.h"
 #include "qemu.h"
-#include "strmap.h"
+#include "section.h"
 #include "value.h"
 
 /* One thing to emit, in argv order. */
 struct step {
 	int order;
-	const char *owner;               /* plugin name, for ties */
+	const char *owner;               /* plugin name ("" for the core), for ties */
 	size_t index;                    /* file position */
 	const struct cfg_section *sec;
-	ql_emit_fn *emit;
+	const struct ql_section_type *type;
+	ql_emit_fn *emit;                /* NULL: the generic emitter */
 };
 
-/* Section type -> owner, for every plugin and the core. */
-struct owners {
-	struct strmap map;               /* type -> index into types */
-	const struct ql_section_type **types;
-	const struct plg **plugins;      /* NULL for the core */
-	const char **names;              /* NULL-terminated, for suggestions */
-	size_t n;
+/* The core's own section types; [qemu] is emitted in three steps. */
+const struct ql_section_type bld_core_types[] = {
+	{ .name = QEMU_SECTION, .flags = QL_SECTION_SINGLE, .order = QL_ORDER_NAME,
+	  QL_KEYS(qemu_keys), .emit = qemu_emit_name },
+	{ .name = FD_SECTION, .flags = QL_SECTION_MULTI, .order = QL_ORDER_ADD_FD,
+	  QL_KEYS(fd_keys), .emit = fd_emit },
+	{ .name = NULL },
 };
-
-static const struct ql_section_type core_types[] = {
-	{ QEMU_SECTION, QL_SECTION_SINGLE, qemu_keys },
-	{ FD_SECTION, QL_SECTION_MULTI, fd_keys },
-};
-
-const char *const bld_core_types[] = { QEMU_SECTION, FD_SECTION, NULL };
-
-static int owners_add(struct owners *o, const struct ql_section_type *t,
-		      const struct plg *p)
-{
-	int r = sm_insert(&o->map, t->name, (unsigned)o->n, NULL);
-
-	if (r < 0)
-		return r;
-	if (r == 0)     /* plg_load_all refuses such plugin sets */
-		return -EINVAL;
-	o->types[o->n] = t;
-	o->plugins[o->n] = p;
-	o->names[o->n] = t->name;
-	o->names[++o->n] = NULL;
-	return 0;
-}
-
-static int owners_init(struct owners *o, const struct plg_set *plugins)
-{
-	size_t total = 2;
-	int r = 0;
-
-	for (size_t i = 0; i < plugins->n; i++)
-		for (const struct ql_section_type *t = plugins->v[i].desc.sections; t->name; t++)
-			total++;
-	o->types = calloc(total, sizeof(*o->types));
-	o->plugins = calloc(total, sizeof(*o->plugins));
-	o->names = calloc(total + 1, sizeof(*o->names));
-	if (!o->types || !o->plugins || !o->names)
-		return -ENOMEM;
-	r = owners_add(o, &core_types[0], NULL);
-	if (r == 0)
-		r = owners_add(o, &core_types[1], NULL);
-	for (size_t i = 0; i < plugins->n && r == 0; i++)
-		for (const struct ql_section_type *t = plugins->v[i].desc.sections;
-		     t->name && r == 0; t++)
-			r = owners_add(o, t, &plugins->v[i]);
-	return r;
-}
-
-static void owners_release(struct owners *o)
-{
-	sm_release(&o->map);
-	free(o->types);
-	free(o->plugins);
-	free(o->names);
-}
-
-static void list_keys(struct strbuf *sb, const char *const *keys)
-{
-	for (size_t i = 0; keys[i]; i++)
-		sb_printf(sb, "%s%s", i ? ", " : "", keys[i]);
-}
 
 /*
- * Check a section against its type.  Returns -EINVAL if it has an id where
- * none is allowed or lacks one (the plugin must not see it), else 0, with
- * any unknown keys reported: the plugin still checks the known ones.
+ * Check where a section appears against its type.  Returns -EINVAL if it
+ * has an id where none is allowed or lacks one (the plugin must not see
+ * it), else 0.
  */
-static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
-			 const struct ql_section_type *t, struct diag *dg)
+static int check_placement(const struct cfg *cfg, const struct cfg_section *sec,
+			   const struct ql_section_type *t, struct diag *dg)
 {
 	if (sec->id && !(t->flags & QL_SECTION_MULTI))
 		return dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
@@ -104,26 +45,6 @@ static int check_section(const struct cfg *cfg, const struct cfg_section *sec,
 	if (!sec->id && !(t->flags & QL_SECTION_SINGLE))
 		return dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
 				"[%s] needs an id, expected [%s.ID]", t->name, t->name);
-	if (!t->keys)
-		return 0;
-	for (size_t i = 0; i < sec->nkeys; i++) {
-		const struct cfg_key *k = &sec->keys[i];
-		struct strbuf list = STRBUF_INIT;
-		const char *hint;
-
-		if (str_in_list(k->name, t->keys))
-			continue;
-		list_keys(&list, t->keys);
-		hint = val_suggest(k->name, t->keys);
-		if (hint)
-			dg_error(dg, cfg_where(cfg, k->file), k->line, sec->name, k->name,
-				 "unknown key (did you mean '%s'?), expected one of: %s",
-				 hint, list.buf ? list.buf : "");
-		else
-			dg_error(dg, cfg_where(cfg, k->file), k->line, sec->name, k->name,
-				 "unknown key, expected one of: %s", list.buf ? list.buf : "");
-		sb_release(&list);
-	}
 	return 0;
 }
 
@@ -140,21 +61,27 @@ static int cmp_step(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Map every section to its owner and collect the emit steps. */
-static int plan(const struct cfg *cfg, const struct owners *o,
-		struct diag *dg, struct step *steps, size_t *nsteps,
+/*
+ * Map every section to its type, check its keys (into checks[i]) and
+ * collect the emit steps.  Returns 0, -EINVAL or -ENOMEM.
+ */
+static int plan(const struct cfg *cfg, const struct registry *reg,
+		struct host_state *st, struct sec_check *checks,
+		struct step *steps, size_t *nsteps,
 		const struct cfg_section **qemu_sec)
 {
+	struct diag *dg = st->dg;
 	size_t n = 0;
 
 	*qemu_sec = NULL;
 	for (size_t i = 0; i < cfg->nsections; i++) {
 		const struct cfg_section *sec = &cfg->sections[i];
-		const struct plg *p;
-		unsigned idx;
+		const struct reg_entry *e = reg_find(reg, sec->type);
+		const struct ql_section_type *t;
+		struct ql_ctx ctx = { .st = st, .sec = sec, .check = &checks[i] };
 
-		if (!sm_get(&o->map, sec->type, &idx)) {
-			const char *hint = val_suggest(sec->type, o->names);
+		if (!e) {
+			const char *hint = val_suggest(sec->type, reg->names);
 
 			if (hint)
 				dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
@@ -166,26 +93,25 @@ static int plan(const struct cfg *cfg, const struct owners *o,
 					 sec->type);
 			continue;
 		}
-		p = o->plugins[idx];
-		if (p && !p->handle) {           /* plg_load_used was not called */
-			dg_error(dg, p->path, 0, NULL, NULL,
+		if (e->plugin && !e->plugin->loaded) {   /* plg_load_used was not called */
+			dg_error(dg, e->plugin->path, 0, NULL, NULL,
 				 "plugin for [%s] is known from the index but not loaded; please report this",
 				 sec->type);
 			continue;
 		}
-		if (check_section(cfg, sec, o->types[idx], dg) < 0)
+		t = reg_type(e);
+		if (check_placement(cfg, sec, t, dg) < 0)
 			continue;
-		if (!p && o->types[idx] == &core_types[1]) {
-			steps[n++] = (struct step){ QL_ORDER_ADD_FD, "", i, sec, fd_emit };
-			continue;
-		}
-		if (!p) {                        /* the core's [qemu] */
+		ctx.type = t;
+		if (sec_check(&ctx) < 0)
+			return -ENOMEM;
+		steps[n++] = (struct step){ t->order, e->plugin ? e->plugin->desc.name : "",
+					    i, sec, t, t->emit };
+		if (!e->plugin && t == &bld_core_types[0]) {    /* [qemu] */
 			*qemu_sec = sec;
-			steps[n++] = (struct step){ QL_ORDER_NAME, "", i, sec, qemu_emit_head };
-			steps[n++] = (struct step){ QL_ORDER_SWITCHES, "", i, sec, qemu_emit_tail };
-			continue;
+			steps[n++] = (struct step){ QL_ORDER_UUID, "", i, sec, t, qemu_emit_uuid };
+			steps[n++] = (struct step){ QL_ORDER_SWITCHES, "", i, sec, t, qemu_emit_tail };
 		}
-		steps[n++] = (struct step){ p->desc.order, p->desc.name, i, sec, p->desc.emit };
 	}
 	*nsteps = n;
 	qsort(steps, n, sizeof(*steps), cmp_step);
@@ -211,7 +137,7 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 {
 	struct host_state st = { .file = cfg->path, .mode = mode, .dg = dg };
 	struct fd_table fdt = { NULL, 0 };
-	struct owners o = { .map = STRMAP_INIT };
+	struct sec_check *checks = NULL;
 	const struct cfg_section *qemu_sec = NULL;
 	struct step *steps = NULL;
 	const char *binary = NULL;
@@ -219,13 +145,9 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = owners_init(&o, plugins);
-	if (r == -EINVAL)
-		dg_error(dg, NULL, 0, NULL, NULL, "conflicting plugins (see 'qlaunch plugins')");
-	if (r < 0)
-		goto out;
-	steps = calloc(cfg->nsections * 2 + 1, sizeof(*steps));
-	if (!steps) {
+	steps = calloc(cfg->nsections + 3, sizeof(*steps));
+	checks = calloc(cfg->nsections + 1, sizeof(*checks));
+	if (!steps || !checks) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -236,11 +158,14 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		goto out;
 	}
 	st.fdt = &fdt;
-	r = plan(cfg, &o, dg, steps, &nsteps, &qemu_sec);
+	r = plan(cfg, &plugins->reg, &st, checks, steps, &nsteps, &qemu_sec);
+	if (r == -ENOMEM)
+		goto out;
 	if (qemu_binary(cfg, qemu_sec, default_binary, dg, &binary) < 0)
 		r = -EINVAL;
 	for (size_t i = 0; i < nsteps; i++)
-		if (host_emit(&st, steps[i].sec, steps[i].emit) == -ENOMEM) {
+		if (host_emit(&st, steps[i].sec, steps[i].type, &checks[steps[i].index],
+			      steps[i].emit) == -ENOMEM) {
 			r = -ENOMEM;
 			goto out;
 		}
@@ -278,7 +203,9 @@ out:
 		launch_release(out);
 	host_state_release(&st);
 	fdt_release(&fdt);
-	owners_release(&o);
+	for (size_t i = 0; checks && i < cfg->nsections; i++)
+		sec_check_release(&checks[i]);
+	free(checks);
 	free(steps);
 	return r;
 }

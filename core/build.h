@@ -2,9 +2,9 @@
  * Turning a loaded configuration into QEMU's argv with the loaded plugins.
  *
  * argv order: argv[0] is the binary; then the sections sorted by their
- * owner's order number (ties broken by the owner's name), instances of one
- * owner in file order.  The core's [qemu] section contributes -name and
- * -uuid at order 0 and its switches at order 1000; [fd.NAME] sections with
+ * type's order number (ties broken by the owning plugin's name, then file
+ * order).  The core's [qemu] section contributes -name at
+ * order 0, -uuid at 10 and its switches at 1000; [fd.NAME] sections with
  * an fdset give -add-fd at order 15.
  */
 #ifndef QL_BUILD_H
@@ -23,9 +23,9 @@ struct launch {
 	size_t nfds;
 };
 
-/* Section types owned by the core ([qemu], [fd.NAME]), NULL-terminated;
+/* Section types owned by the core ([qemu], [fd.NAME]), name-terminated;
  * plugins may not claim them. */
-extern const char *const bld_core_types[];
+extern const struct ql_section_type bld_core_types[];
 
 /*
  * Build the launch for cfg.  fd_bindings ("NAME=N" from --fd, may be NULL)

@@ -14,7 +14,13 @@
 #include "host.h"
 #include "value.h"
 
-const char *const fd_keys[] = { "inherit", "path", "mode", "fdset", NULL };
+const struct ql_key fd_keys[] = {
+	{ .name = "inherit", .kind = QL_KEY_STRING },
+	{ .name = "path", .kind = QL_KEY_STRING },
+	{ .name = "mode", .kind = QL_KEY_STRING },
+	{ .name = "fdset", .kind = QL_KEY_STRING },
+	{ .name = NULL },
+};
 
 static const char *const modes[] = { "r", "w", "rw", "append", NULL };
 static const int mode_flags[] = {

@@ -20,7 +20,7 @@
 
 #define FD_SECTION "fd"
 
-extern const char *const fd_keys[];
+extern const struct ql_key fd_keys[];
 
 struct fd_decl {
 	const struct cfg_section *sec;

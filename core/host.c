@@ -8,36 +8,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "section.h"
 #include "strmap.h"
 #include "value.h"
 
+/* A NULL ctx cannot even be reported: the plugin gets -EINVAL. */
+#define NEED_CTX(ctx, ret) do { if (!(ctx)) return (ret); } while (0)
+
 static const char *h_section_type(const struct ql_ctx *ctx)
 {
+	NEED_CTX(ctx, NULL);
 	return ctx->sec->type;
 }
 
 static const char *h_section_id(const struct ql_ctx *ctx)
 {
+	NEED_CTX(ctx, NULL);
 	return ctx->sec->id;
 }
 
 static size_t h_key_count(const struct ql_ctx *ctx)
 {
+	NEED_CTX(ctx, 0);
 	return ctx->sec->nkeys;
 }
 
 static const char *h_key_name(const struct ql_ctx *ctx, size_t i)
 {
+	NEED_CTX(ctx, NULL);
 	return i < ctx->sec->nkeys ? ctx->sec->keys[i].name : NULL;
 }
 
 static const char *h_key_value(const struct ql_ctx *ctx, size_t i)
 {
+	NEED_CTX(ctx, NULL);
 	return i < ctx->sec->nkeys ? ctx->sec->keys[i].value : NULL;
 }
 
 static enum ql_mode h_mode(const struct ql_ctx *ctx)
 {
+	NEED_CTX(ctx, QL_MODE_CHECK);
 	return ctx->st->mode;
 }
 
@@ -45,16 +55,22 @@ __attribute__((format(printf, 3, 0)))
 static int h_verror(struct ql_ctx *ctx, const char *key, const char *fmt,
 		    va_list ap)
 {
-	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
-	const char *file = k ? k->file : ctx->sec->file;
+	const struct cfg_key *k;
+	const char *file;
 
+	NEED_CTX(ctx, -EINVAL);
+	if (!fmt)
+		return host_error(ctx, key, "plugin bug: NULL format");
+	k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	file = k ? k->file : ctx->sec->file;
+	if (ctx->check)
+		ctx->check->failed = 1;
 	return dg_verror(ctx->st->dg, file ? file : ctx->st->file,
 			 k ? k->line : ctx->sec->line, ctx->sec->name, key,
 			 fmt, ap);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int h_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
+int host_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -64,15 +80,32 @@ static int h_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
 	return -EINVAL;
 }
 
+#define h_error host_error
+
+/* The key called key, or NULL; *bad tells whether the core found it
+ * invalid (and said so already). */
+static const struct cfg_key *find(const struct ql_ctx *ctx, const char *key, int *bad)
+{
+	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
+
+	*bad = k && ctx->check && ctx->check->bad &&
+	       ctx->check->bad[k - ctx->sec->keys];
+	return k;
+}
+
 static int h_get_string(struct ql_ctx *ctx, const char *key, const char **out)
 {
 	const struct cfg_key *k;
+	int bad;
 
-	if (!key)
-		return h_error(ctx, NULL, "plugin bug: NULL key");
-	k = cfg_key_find(ctx->sec, key);
+	NEED_CTX(ctx, -EINVAL);
+	if (!key || !out)
+		return h_error(ctx, key, "plugin bug: NULL %s", key ? "out" : "key");
+	k = find(ctx, key, &bad);
 	if (!k)
 		return 0;
+	if (bad)
+		return -EINVAL;
 	*out = k->value;
 	return 1;
 }
@@ -82,9 +115,12 @@ static int h_get_uint(struct ql_ctx *ctx, const char *key, uint64_t min,
 {
 	const char *s = NULL;
 	uint64_t v;
-	int r = h_get_string(ctx, key, &s);
+	int r;
 
-	if (r <= 0)
+	NEED_CTX(ctx, -EINVAL);
+	if (!out)
+		return h_error(ctx, key, "plugin bug: NULL out");
+	if ((r = h_get_string(ctx, key, &s)) <= 0)
 		return r;
 	r = val_uint(s, &v);
 	if (r < 0 || v < min || v > max)
@@ -99,9 +135,12 @@ static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
 {
 	const char *s = NULL;
 	uint64_t v;
-	int r = h_get_string(ctx, key, &s);
+	int r;
 
-	if (r <= 0)
+	NEED_CTX(ctx, -EINVAL);
+	if (!out)
+		return h_error(ctx, key, "plugin bug: NULL out");
+	if ((r = h_get_string(ctx, key, &s)) <= 0)
 		return r;
 	r = val_size(s, unit, &v);
 	if (r == -ERANGE)
@@ -115,9 +154,12 @@ static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
 static int h_get_bool(struct ql_ctx *ctx, const char *key, int *out)
 {
 	const char *s = NULL;
-	int r = h_get_string(ctx, key, &s);
+	int r;
 
-	if (r <= 0)
+	NEED_CTX(ctx, -EINVAL);
+	if (!out)
+		return h_error(ctx, key, "plugin bug: NULL out");
+	if ((r = h_get_string(ctx, key, &s)) <= 0)
 		return r;
 	if (val_bool(s, out) < 0)
 		return h_error(ctx, key, "invalid boolean '%s', expected on, off, yes, no, true or false", s);
@@ -129,9 +171,12 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 {
 	struct strbuf list = STRBUF_INIT;
 	const char *s = NULL, *hint;
-	int r = h_get_string(ctx, key, &s);
+	int r;
 
-	if (r <= 0)
+	NEED_CTX(ctx, -EINVAL);
+	if (!choices || !out)
+		return h_error(ctx, key, "plugin bug: NULL %s", choices ? "out" : "choices");
+	if ((r = h_get_string(ctx, key, &s)) <= 0)
 		return r;
 	for (size_t i = 0; choices[i]; i++) {
 		if (strcmp(s, choices[i]) == 0) {
@@ -158,6 +203,7 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 
 static int h_arg(struct ql_ctx *ctx, const char *word)
 {
+	NEED_CTX(ctx, -EINVAL);
 	if (!word)
 		return h_error(ctx, NULL, "plugin bug: NULL argument");
 	return sv_push(&ctx->st->argv, word);
@@ -165,6 +211,9 @@ static int h_arg(struct ql_ctx *ctx, const char *word)
 
 static int h_opt_begin(struct ql_ctx *ctx, const char *flag)
 {
+	NEED_CTX(ctx, -EINVAL);
+	if (!flag)
+		return h_error(ctx, NULL, "plugin bug: NULL option flag");
 	if (ctx->opt.flag)
 		return h_error(ctx, NULL, "plugin bug: option %s begun while %s is open",
 			       flag, ctx->opt.flag);
@@ -173,6 +222,7 @@ static int h_opt_begin(struct ql_ctx *ctx, const char *flag)
 
 static int h_opt_value(struct ql_ctx *ctx, const char *key, const char *value)
 {
+	NEED_CTX(ctx, -EINVAL);
 	if (!ctx->opt.flag || !value)
 		return h_error(ctx, key, "plugin bug: %s", value ? "value outside an option" : "NULL value");
 	if (!*value)
@@ -186,24 +236,33 @@ static int h_opt_value(struct ql_ctx *ctx, const char *key, const char *value)
 	return av_opt_value(&ctx->opt, value);
 }
 
-static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
+int host_opt_pair_at(struct ql_ctx *ctx, const char *ini_key,
+		     const char *key, const char *value)
 {
-	if (!ctx->opt.flag || !value)
-		return h_error(ctx, key, "plugin bug: %s", value ? "key outside an option" : "NULL value");
+	NEED_CTX(ctx, -EINVAL);
+	if (!ctx->opt.flag || !value || !key)
+		return h_error(ctx, ini_key, "plugin bug: %s", !ctx->opt.flag ? "key outside an option" :
+			       !key ? "NULL key" : "NULL value");
 	if (!av_valid_key(key))
 		return h_error(ctx, NULL, "invalid option key '%s', expected letters, digits, '-', '_' and '.'",
 			       key);
 	if (strcmp(key, "help") == 0)
-		return h_error(ctx, key, "would make QEMU print help and exit, expected a property name");
+		return h_error(ctx, ini_key, "would make QEMU print help and exit, expected a property name");
 	if (strcmp(value, "help") == 0 || strcmp(value, "?") == 0)
-		return h_error(ctx, key, "'%s' would make QEMU print help and exit, expected a value", value);
+		return h_error(ctx, ini_key, "'%s' would make QEMU print help and exit, expected a value", value);
 	return av_opt_pair(&ctx->opt, key, value);
+}
+
+static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
+{
+	return host_opt_pair_at(ctx, key, key, value);
 }
 
 static int h_opt_rest(struct ql_ctx *ctx, const char *const *skip)
 {
 	int r = 0;
 
+	NEED_CTX(ctx, -EINVAL);
 	for (size_t i = 0; i < ctx->sec->nkeys && r == 0; i++) {
 		const struct cfg_key *k = &ctx->sec->keys[i];
 
@@ -215,21 +274,51 @@ static int h_opt_rest(struct ql_ctx *ctx, const char *const *skip)
 
 static int h_opt_end(struct ql_ctx *ctx)
 {
+	NEED_CTX(ctx, -EINVAL);
 	if (!ctx->opt.flag)
 		return h_error(ctx, NULL, "plugin bug: option ended twice");
 	return av_opt_end(&ctx->opt, &ctx->st->argv);
 }
 
+__attribute__((format(printf, 2, 3)))
+static const char *h_format(struct ql_ctx *ctx, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = NULL;
+	va_list ap;
+
+	NEED_CTX(ctx, NULL);
+	if (!fmt) {
+		h_error(ctx, NULL, "plugin bug: NULL format");
+		return NULL;
+	}
+	va_start(ap, fmt);
+	if (sb_vprintf(&sb, fmt, ap) == 0)
+		s = ar_strndup(&ctx->st->strings, sb.buf ? sb.buf : "", sb.len);
+	va_end(ap);
+	sb_release(&sb);
+	return s;
+}
+
+static int h_emit_section(struct ql_ctx *ctx)
+{
+	NEED_CTX(ctx, -EINVAL);
+	return sec_emit(ctx);
+}
+
 static int h_fd_pass(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
 		     const char *arg, int *qemu_fd)
 {
-	struct host_state *st = ctx->st;
-	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	struct host_state *st;
+	const struct cfg_key *k;
 	struct host_pending *p;
 	int *fds;
 
-	if (!open)
-		return h_error(ctx, key, "plugin bug: fd_pass without an open function");
+	NEED_CTX(ctx, -EINVAL);
+	if (!open || !qemu_fd)
+		return h_error(ctx, key, "plugin bug: fd_pass without an open function or qemu_fd");
+	st = ctx->st;
+	k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	fds = realloc(st->fds, (st->nfds + 1) * sizeof(*fds));
 	if (!fds)
 		return -ENOMEM;
@@ -271,12 +360,15 @@ int host_open_pending(struct host_state *st)
 static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
 			const char *id)
 {
-	struct host_state *st = ctx->st;
-	const struct cfg_key *k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	struct host_state *st;
+	const struct cfg_key *k;
 	struct host_ref *refs, *ref;
 
+	NEED_CTX(ctx, -EINVAL);
 	if (!type || !id)
 		return h_error(ctx, key, "plugin bug: NULL type or id");
+	st = ctx->st;
+	k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	refs = realloc(st->refs, (st->nrefs + 1) * sizeof(*refs));
 	if (!refs)
 		return -ENOMEM;
@@ -320,18 +412,23 @@ const struct ql_host_api host_api = {
 	.fd_pass = h_fd_pass,
 	.require_id = h_require_id,
 	.error = h_error,
+	.verror = h_verror,
+	.format = h_format,
+	.emit_section = h_emit_section,
 };
 
 int host_emit(struct host_state *st, const struct cfg_section *sec,
+	      const struct ql_section_type *type, struct sec_check *check,
 	      ql_emit_fn *emit)
 {
-	struct ql_ctx ctx = { .st = st, .sec = sec, .opt = AV_OPT_INIT };
+	struct ql_ctx ctx = { .st = st, .sec = sec, .type = type, .check = check,
+			      .opt = AV_OPT_INIT };
 	size_t errors = st->dg->msgs.n;
-	int r = emit(&ctx, &host_api);
+	int r = emit ? emit(&ctx, &host_api) : sec_emit(&ctx);
 
 	if (r == 0 && ctx.opt.flag)
 		r = h_error(&ctx, NULL, "plugin bug: option %s was never ended", ctx.opt.flag);
-	if (r < 0 && r != -ENOMEM && st->dg->msgs.n == errors)
+	if (r < 0 && r != -ENOMEM && st->dg->msgs.n == errors && !(check && check->failed))
 		r = h_error(&ctx, NULL, "plugin failed (%s) without saying why", strerror(-r));
 	av_opt_release(&ctx.opt);
 	return r;
@@ -393,6 +490,7 @@ void host_state_release(struct host_state *st)
 	}
 	free(st->refs);
 	free(st->pending);
+	ar_release(&st->strings);
 	st->pending = NULL;
 	st->npending = 0;
 	st->fds = NULL;

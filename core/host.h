@@ -9,6 +9,7 @@
 
 #include <qlaunch/plugin.h>
 
+#include "arena.h"
 #include "argv.h"
 #include "config.h"
 #include "diag.h"
@@ -48,19 +49,39 @@ struct host_state {
 	size_t nrefs;
 	struct host_pending *pending;
 	size_t npending;
+	struct arena strings; /* what api->format returned */
+};
+
+/* What checking one section's keys against its type found. */
+struct sec_check {
+	unsigned char *bad;  /* bad[i]: key i of the section failed (reported) */
+	int failed;          /* a problem with the section was reported */
 };
 
 struct ql_ctx {
 	struct host_state *st;
 	const struct cfg_section *sec;
+	const struct ql_section_type *type;
+	struct sec_check *check;
 	struct av_opt opt;
 };
 
 extern const struct ql_host_api host_api;
 
-/* Run one emit callback on sec; returns its result (errors are in dg). */
+/* Run emit (NULL: the generic emitter) on sec, checked as check says;
+ * returns its result (errors are in dg). */
 int host_emit(struct host_state *st, const struct cfg_section *sec,
+	      const struct ql_section_type *type, struct sec_check *check,
 	      ql_emit_fn *emit);
+
+/* Report at key's line (key may be NULL) of the ctx's section; -EINVAL. */
+int host_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* opt_pair with the QEMU key and the INI key it came from (for the
+ * message) told apart. */
+int host_opt_pair_at(struct ql_ctx *ctx, const char *ini_key,
+		     const char *qemu_key, const char *value);
 
 /* Run mode: open the fds plugins asked for.  Reports failures. */
 int host_open_pending(struct host_state *st);

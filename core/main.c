@@ -14,6 +14,7 @@
 
 #include "build.h"
 #include "config.h"
+#include "desc.h"
 #include "diag.h"
 #include "exec.h"
 #include "output.h"
@@ -247,6 +248,7 @@ static int load_plugins(const struct options *o, const struct pset *ps,
 	filter.allow_unsafe = o->allow_unsafe;
 	/* print, check and run load only what the config uses (plgindex.h) */
 	filter.lazy = o->cmd != CMD_PLUGINS;
+	filter.builtins = plg_builtins;
 	if (r == 0)
 		r = plg_load_all(&path, &filter, bld_core_types, dg, set);
 	sv_release(&path);
@@ -258,7 +260,9 @@ static int wanted(const struct options *o, const char *name, const char *path)
 {
 	char stem[256];
 
-	if (!name) {
+	if (!name && strncmp(path, "built-in ", 9) == 0) {
+		name = path + 9;
+	} else if (!name) {
 		const char *base = strrchr(path, '/');
 
 		base = base ? base + 1 : path;
@@ -307,7 +311,8 @@ static int cmd_plugins(const struct options *o, const struct pset *ps,
 			sb_printf(&secs, "%s%s%s", secs.len ? "," : "", t->name,
 				  t->flags & QL_SECTION_SINGLE ? (t->flags & QL_SECTION_MULTI ? "[.ID]" : "") : ".ID");
 		printf("%-12s %-8s %5d  %-24s %s\n", p->desc.name, p->desc.version,
-		       p->desc.order, secs.buf ? secs.buf : "", p->path);
+		       dsc_order(&p->desc), secs.buf ? secs.buf : "",
+		       p->builtin ? "built-in" : p->path);
 		sb_release(&secs);
 	}
 	for (size_t i = 0; i < set->nskipped; i++)

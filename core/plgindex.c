@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "desc.h"
 #include "io.h"
 #include "plugin.h"
 #include "strbuf.h"
@@ -65,7 +66,7 @@ static int parse_type(const char *tok, struct ql_section_type *t)
 		return -ENOMEM;
 	t->flags = (unsigned)flags;
 	t->keys = NULL;
-	if (!plg_valid_type_name(t->name)) {
+	if (!dsc_valid_type_name(t->name)) {
 		free((char *)t->name);
 		t->name = NULL;
 		return -1;
@@ -229,6 +230,8 @@ static int format_index(const struct plg_set *set, struct diag *dg,
 		struct pix_id now;
 		struct stat st;
 
+		if (p->builtin)
+			continue;       /* nothing to load: not in a directory */
 		if (stat(p->path, &st) < 0)
 			return dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s",
 					strerror(errno));
@@ -241,7 +244,8 @@ static int format_index(const struct plg_set *set, struct diag *dg,
 			      id->dev, id->ino, id->size, id->mtime_sec, id->mtime_nsec,
 			      id->ctime_sec, id->ctime_nsec);
 		for (const struct ql_section_type *t = p->desc.sections; t->name && r == 0; t++)
-			r = sb_printf(sb, " %s:%u", t->name, t->flags);
+			r = sb_printf(sb, " %s:%u", t->name,
+				      t->flags & (QL_SECTION_SINGLE | QL_SECTION_MULTI));
 		if (r == 0)
 			r = sb_addc(sb, '\n');
 	}

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "desc.h"
 #include "plgindex.h"
 #include "strmap.h"
 
@@ -47,47 +49,109 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A *.so file found on the search path, with its status. */
+struct found {
+	char *path;
+	struct stat st;
+};
+
+struct found_list {
+	struct found *v;
+	size_t n;
+};
+
+static int cmp_found(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
 }
+
+/* Record dir/name if it is a regular *.so file: one stat per file, whose
+ * result the ownership check and the index use later. */
+static int consider(const char *dir, const char *name, struct found_list *files)
+{
+	size_t len = strlen(name);
+	struct found *v;
+	struct stat st;
+	char *path;
+
+	if (len <= 3 || strcmp(name + len - 3, ".so") != 0)
+		return 0;
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -ENOMEM;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(path);
+		return 0;
+	}
+	v = realloc(files->v, (files->n + 1) * sizeof(*v));
+	if (!v) {
+		free(path);
+		return -ENOMEM;
+	}
+	files->v = v;
+	v[files->n++] = (struct found){ path, st };
+	return 0;
+}
+
+#ifdef HAVE_GETDENTS64
+/* glibc's opendir allocates a 32 KiB buffer for a directory of a dozen
+ * files; getdents64 into a small one on the stack does the same walk. */
+static int walk_dir(int fd, const char *dir, struct found_list *files)
+{
+	char buf[4096];
+	ssize_t n;
+	int r = 0;
+
+	while (r == 0 && (n = getdents64(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < n && r == 0;) {
+			const struct dirent64 *de = (const void *)(buf + off);
+
+			r = consider(dir, de->d_name, files);
+			off += de->d_reclen;
+		}
+	return r;
+}
+#else
+static int walk_dir(int fd, const char *dir, struct found_list *files)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while (r == 0 && (de = readdir(d)))
+		r = consider(dir, de->d_name, files);
+	closedir(d);        /* closes fd: the caller must not */
+	return r;
+}
+#endif
 
 /* The regular *.so files of dir, sorted by name, as full paths. */
 static int list_dir(const char *dir, int optional, struct diag *dg,
-		    struct strv *files)
+		    struct found_list *files)
 {
-	struct strbuf path = STRBUF_INIT;
-	struct dirent *de;
 	size_t first = files->n;
-	DIR *d = opendir(dir);
-	int r = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
-	if (!d) {
+	if (fd < 0) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
 		return dg_error(dg, dir, 0, NULL, NULL, "cannot open plugin directory: %s",
 				strerror(errno));
 	}
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		struct stat st;
-
-		if (len <= 3 || strcmp(de->d_name + len - 3, ".so") != 0)
-			continue;
-		sb_reset(&path);
-		r = sb_printf(&path, "%s/%s", dir, de->d_name);
-		if (r < 0)
-			break;
-		if (stat(path.buf, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		r = sv_push(files, path.buf);
-		if (r < 0)
-			break;
-	}
-	closedir(d);
-	sb_release(&path);
-	qsort(files->v + first, files->n - first, sizeof(char *), cmp_str);
+	r = walk_dir(fd, dir, files);
+#ifdef HAVE_GETDENTS64
+	close(fd);
+#endif
+	qsort(files->v + first, files->n - first, sizeof(*files->v), cmp_found);
 	return r;
+}
+
+static void found_release(struct found_list *files)
+{
+	for (size_t i = 0; i < files->n; i++)
+		free(files->v[i].path);
+	free(files->v);
 }
 
 /* "dir/name.so" -> "name" (caller frees). */
@@ -99,71 +163,9 @@ static char *stem_of(const char *path)
 	return strndup(base, strlen(base) - 3);
 }
 
-int plg_valid_type_name(const char *s)
+static void *lookup(void *h, const char *sym)
 {
-	if (!s || *s < 'a' || *s > 'z')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return 0;
-	return 1;
-}
-
-int plg_check_desc(const char *path, const char *stem,
-		   const struct ql_plugin *d, struct diag *dg)
-{
-	const struct ql_section_type *t;
-
-	if (d->magic != QL_PLUGIN_MAGIC)
-		return dg_error(dg, path, 0, NULL, NULL,
-				"not a qlaunch plugin: descriptor %s has magic 0x%08x, expected 0x%08x",
-				QL_PLUGIN_SYMBOL, (unsigned)d->magic, QL_PLUGIN_MAGIC);
-	if (d->abi_major != QL_ABI_MAJOR)
-		return dg_error(dg, path, 0, NULL, NULL,
-				"plugin built for ABI %u.%u, this qlaunch supports ABI %d.x (x <= %d)",
-				d->abi_major, d->abi_minor, QL_ABI_MAJOR, QL_ABI_MINOR);
-	if (d->abi_minor > QL_ABI_MINOR)
-		return dg_error(dg, path, 0, NULL, NULL,
-				"plugin needs ABI %u.%u, newer than this qlaunch's %d.%d; upgrade qlaunch",
-				d->abi_major, d->abi_minor, QL_ABI_MAJOR, QL_ABI_MINOR);
-	if (d->struct_size < offsetof(struct ql_plugin, emit) + sizeof(d->emit))
-		return dg_error(dg, path, 0, NULL, NULL,
-				"plugin descriptor is %u bytes, too small for ABI %d.0",
-				(unsigned)d->struct_size, QL_ABI_MAJOR);
-	if (!d->name || strcmp(d->name, stem) != 0)
-		return dg_error(dg, path, 0, NULL, NULL,
-				"plugin calls itself '%s', expected '%s' (its file name)",
-				d->name ? d->name : "(null)", stem);
-	if (!d->version || !d->description || !d->emit || !d->sections)
-		return dg_error(dg, path, 0, NULL, NULL,
-				"plugin descriptor lacks a version, description, sections or emit callback");
-	for (t = d->sections; t->name; t++)
-		if (!plg_valid_type_name(t->name) || !t->flags ||
-		    (t->flags & ~(unsigned)(QL_SECTION_SINGLE | QL_SECTION_MULTI)))
-			return dg_error(dg, path, 0, NULL, NULL,
-					"plugin declares an invalid section type '%s'", t->name);
-	if (t == d->sections)
-		return dg_error(dg, path, 0, NULL, NULL, "plugin declares no section type");
-	return 0;
-}
-
-/* Say why a library has no QL_PLUGIN_SYMBOL. */
-static int no_symbol(const char *path, void *h, struct diag *dg)
-{
-	char sym[32];
-
-	for (int major = 0; major < 10; major++) {
-		if (major == QL_ABI_MAJOR)
-			continue;
-		snprintf(sym, sizeof(sym), "ql_plugin_v%d", major);
-		if (dlsym(h, sym))
-			return dg_error(dg, path, 0, NULL, NULL,
-					"plugin built for ABI %d (it exports %s), this qlaunch supports ABI %d (%s)",
-					major, sym, QL_ABI_MAJOR, QL_PLUGIN_SYMBOL);
-	}
-	return dg_error(dg, path, 0, NULL, NULL,
-			"not a qlaunch plugin: it does not export %s", QL_PLUGIN_SYMBOL);
+	return dlsym(h, sym);
 }
 
 int plg_file_is_safe(const struct stat *st)
@@ -171,41 +173,32 @@ int plg_file_is_safe(const struct stat *st)
 	return !(st->st_mode & S_IWOTH) && (st->st_uid == 0 || st->st_uid == geteuid());
 }
 
-/* Who may change the code we are about to run?  Fills *st. */
-static int check_owner(const char *path, int allow_unsafe, struct diag *dg,
-		       struct stat *stp)
+/* Who may change the code we are about to run (st is the file's)? */
+static int check_owner(const char *path, const struct stat *st, int allow_unsafe,
+		       struct diag *dg)
 {
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return dg_error(dg, path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
-	if (stp)
-		*stp = st;
-	if (allow_unsafe || plg_file_is_safe(&st))
+	if (allow_unsafe || plg_file_is_safe(st))
 		return 0;
-	if (st.st_mode & S_IWOTH)
+	if (st->st_mode & S_IWOTH)
 		return dg_error(dg, path, 0, NULL, NULL,
 				"refused: the plugin file is world-writable, expected it writable by its owner only "
 				"(or --allow-unsafe-plugins)");
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return dg_error(dg, path, 0, NULL, NULL,
-				"refused: the plugin file belongs to uid %u, expected root or uid %u "
-				"(or --allow-unsafe-plugins)", (unsigned)st.st_uid, (unsigned)geteuid());
-	return 0;
+	return dg_error(dg, path, 0, NULL, NULL,
+			"refused: the plugin file belongs to uid %u, expected root or uid %u "
+			"(or --allow-unsafe-plugins)", (unsigned)st->st_uid, (unsigned)geteuid());
 }
 
-static int load_one(const char *path, const char *stem, int allow_unsafe,
-		    struct diag *dg, struct plg *out)
+static int load_one(const char *path, const char *stem, const struct stat *st,
+		    int allow_unsafe, struct diag *dg, struct plg *out)
 {
-	const struct ql_plugin *d;
-	struct stat st;
+	const void *d;
 	void *h;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = check_owner(path, allow_unsafe, dg, &st)) < 0)
+	if ((r = check_owner(path, st, allow_unsafe, dg)) < 0)
 		return r;
-	pix_id_of(&st, &out->id);
+	pix_id_of(st, &out->id);
 	dlerror();
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
@@ -215,18 +208,7 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 				why ? why : "unknown dlopen error");
 	}
 	d = dlsym(h, QL_PLUGIN_SYMBOL);
-	if (!d) {
-		r = no_symbol(path, h, dg);
-		goto fail;
-	}
-	/* Read the fixed header first; only a descriptor of our major tells
-	 * how much more there is.  Fields newer than the plugin stay zero. */
-	memset(&out->desc, 0, sizeof(out->desc));
-	memcpy(&out->desc, d, offsetof(struct ql_plugin, name));
-	if (out->desc.magic == QL_PLUGIN_MAGIC && out->desc.abi_major == QL_ABI_MAJOR)
-		memcpy(&out->desc, d, out->desc.struct_size < sizeof(*d) ?
-		       out->desc.struct_size : sizeof(*d));
-	r = plg_check_desc(path, stem, &out->desc, dg);
+	r = d ? dsc_read(path, stem, d, dg, &out->desc) : dsc_no_symbol(path, lookup, h, dg);
 	if (r < 0)
 		goto fail;
 	out->path = strdup(path);
@@ -235,10 +217,31 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 		goto fail;
 	}
 	out->handle = h;
+	out->loaded = 1;
 	return 0;
 fail:
+	dsc_release(&out->desc);
 	dlclose(h);
 	return r;
+}
+
+static int load_builtin(const struct plg_builtin *b, struct diag *dg, struct plg *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (asprintf(&out->path, "built-in %s", b->name) < 0) {
+		out->path = NULL;
+		return -ENOMEM;
+	}
+	r = dsc_read(out->path, b->name, b->desc, dg, &out->desc);
+	if (r < 0) {
+		free(out->path);
+		out->path = NULL;
+		return r;
+	}
+	out->builtin = out->loaded = 1;
+	return 0;
 }
 
 /* Describe the plugin at path from its index entry e, without loading it;
@@ -269,17 +272,23 @@ static int make_stub(const char *path, const char *stem, struct pix_entry *e,
 static void plg_release(struct plg *p)
 {
 	free(p->path);
+	if (p->loaded)
+		dsc_release(&p->desc);
 	if (p->handle)
 		dlclose(p->handle);
 	free(p->stub_name);
 	pix_free_types(p->stub_types);
 }
 
+/* The flags an index records: where a type may appear. */
+#define PLACEMENT (QL_SECTION_SINGLE | QL_SECTION_MULTI)
+
 /* Does the loaded plugin declare exactly the types its index entry gave? */
 static int same_types(const struct ql_section_type *a, const struct ql_section_type *b)
 {
 	for (; a->name && b->name; a++, b++)
-		if (strcmp(a->name, b->name) != 0 || a->flags != b->flags)
+		if (strcmp(a->name, b->name) != 0 ||
+		    (a->flags & PLACEMENT) != (b->flags & PLACEMENT))
 			return 0;
 	return !a->name && !b->name;
 }
@@ -296,66 +305,44 @@ int plg_load_used(struct plg_set *set, const struct cfg *cfg, struct diag *dg)
 		struct plg *p = &set->v[i], fresh;
 		const struct ql_section_type *t;
 		const char *base;
+		struct stat st;
 
-		if (p->handle)
+		if (p->loaded)
 			continue;
 		for (t = p->stub_types; t->name && !sm_get(&used, t->name, &dummy); t++)
 			;
 		if (!t->name)
 			continue;       /* the config does not use it */
-		r = load_one(p->path, p->stub_name, set->allow_unsafe, dg, &fresh);
+		if (stat(p->path, &st) < 0) {
+			r = dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
+		} else {
+			r = load_one(p->path, p->stub_name, &st, set->allow_unsafe, dg, &fresh);
+			if (r == 0 && !same_types(fresh.desc.sections, p->stub_types)) {
+				base = strrchr(p->path, '/');
+				r = dg_error(dg, p->path, 0, NULL, NULL,
+					     "the plugin declares other section types than %.*s/%s says, expected "
+					     "that index to be up to date (run 'qlaunch index %.*s')",
+					     (int)(base - p->path), p->path, PIX_FILE,
+					     (int)(base - p->path), p->path);
+				plg_release(&fresh);
+			}
+		}
 		if (r == -ENOMEM)
 			break;
-		if (r == 0 && !same_types(fresh.desc.sections, p->stub_types)) {
-			base = strrchr(p->path, '/');
-			r = dg_error(dg, p->path, 0, NULL, NULL,
-				     "the plugin declares other section types than %.*s/%s says, expected "
-				     "that index to be up to date (run 'qlaunch index %.*s')",
-				     (int)(base - p->path), p->path, PIX_FILE,
-				     (int)(base - p->path), p->path);
-			plg_release(&fresh);
-		}
 		if (r < 0) {
 			failed = 1;
 			r = 0;
 			continue;
 		}
+		/* in place: the registry points at p, and the types are the same;
+		 * its map keeps the names of the stub's types, so they stay */
+		fresh.stub_types = p->stub_types;
+		p->stub_types = NULL;
 		plg_release(p);
 		*p = fresh;
 	}
 	sm_release(&used);
 	return r == -ENOMEM ? r : failed ? -EINVAL : 0;
-}
-
-/* Every section type has one owner: the core (reserved) or one plugin. */
-static int check_owners(const struct plg_set *set, const char *const *reserved,
-			struct diag *dg)
-{
-	struct strmap owner = STRMAP_INIT;
-	unsigned prev;
-	int r = 0;
-
-	for (; reserved && *reserved && r >= 0; reserved++)
-		r = sm_insert(&owner, *reserved, UINT32_MAX, NULL);
-	for (size_t i = 0; i < set->n && r != -ENOMEM; i++) {
-		const struct plg *p = &set->v[i];
-
-		for (const struct ql_section_type *t = p->desc.sections; t->name; t++) {
-			r = sm_insert(&owner, t->name, (unsigned)i, &prev);
-			if (r == -ENOMEM)
-				break;
-			if (r == 0 && prev == UINT32_MAX)
-				dg_error(dg, p->path, 0, NULL, NULL,
-					 "section type [%s] belongs to the qlaunch core, expected another name",
-					 t->name);
-			else if (r == 0)
-				dg_error(dg, p->path, 0, NULL, NULL,
-					 "section type [%s] is also claimed by %s, expected one owner per section type",
-					 t->name, set->v[prev].path);
-		}
-	}
-	sm_release(&owner);
-	return r == -ENOMEM ? r : dg_failed(dg) ? -EINVAL : 0;
 }
 
 static int cmp_plg(const void *a, const void *b)
@@ -385,7 +372,19 @@ static int skip(struct plg_set *set, const char *path, const char *reason,
 	return 0;
 }
 
-/* Report the names filter->enable asks for that no directory has. */
+/* May the plugin called stem load?  1 yes, 0 no (recorded), -ENOMEM. */
+static int allowed(struct plg_set *set, const struct plg_filter *filter,
+		   const char *stem, const char *path)
+{
+	if (filter && str_in_list(stem, filter->disable))
+		return skip(set, path, "disabled by the plugin set", NULL);
+	if (filter && filter->enable && !str_in_list(stem, filter->enable))
+		return skip(set, path, "not enabled by the plugin set", NULL);
+	return 1;
+}
+
+/* Report the names filter->enable asks for that neither a directory nor
+ * the built-ins have. */
 static void missing_enabled(const struct plg_filter *filter,
 			    const struct strmap *seen, struct diag *dg)
 {
@@ -398,20 +397,24 @@ static void missing_enabled(const struct plg_filter *filter,
 }
 
 int plg_load_all(const struct strv *path, const struct plg_filter *filter,
-		 const char *const *reserved, struct diag *dg,
+		 const struct ql_section_type *core, struct diag *dg,
 		 struct plg_set **out)
 {
-	struct strv files = STRV_INIT;
+	const struct plg_builtin *builtins = filter ? filter->builtins : NULL;
+	struct found_list files = { NULL, 0 };
 	struct strmap seen = STRMAP_INIT;
 	struct strv stems = STRV_INIT;
 	struct plg_set *set;
 	struct pix *index = NULL;       /* per directory, when lazy */
 	size_t *dir_end = NULL;         /* files of path->v[d] end at dir_end[d] */
+	size_t nbuiltin = 0;
 	int lazy = filter && filter->lazy, allow_unsafe = filter && filter->allow_unsafe;
 	unsigned first;
 	int r = 0, failed = 0;
 
 	*out = NULL;
+	for (; builtins && builtins[nbuiltin].name; nbuiltin++)
+		;
 	set = calloc(1, sizeof(*set));
 	index = calloc(path->n ? path->n : 1, sizeof(*index));
 	dir_end = calloc(path->n ? path->n : 1, sizeof(*dir_end));
@@ -435,13 +438,14 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 	}
 	if (r < 0)
 		goto out;
-	set->v = calloc(files.n ? files.n : 1, sizeof(*set->v));
+	set->v = calloc(files.n + nbuiltin + 1, sizeof(*set->v));
 	if (!set->v) {
 		r = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < files.n; i++) {
-		char *stem = stem_of(files.v[i]);
+		const struct found *f = &files.v[i];
+		char *stem = stem_of(f->path);
 
 		if (!stem || sv_take(&stems, stem) < 0) {
 			r = -ENOMEM;
@@ -451,13 +455,9 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 		if (r < 0)
 			goto out;
 		if (r == 0)             /* masked by an earlier directory */
-			r = skip(set, files.v[i], "masked by", files.v[first]);
-		else if (filter && str_in_list(stem, filter->disable))
-			r = skip(set, files.v[i], "disabled by the plugin set", NULL);
-		else if (filter && filter->enable && !str_in_list(stem, filter->enable))
-			r = skip(set, files.v[i], "not enabled by the plugin set", NULL);
+			r = skip(set, f->path, "masked by", files.v[first].path);
 		else
-			r = 1;
+			r = allowed(set, filter, stem, f->path);
 		if (r < 0)
 			goto out;
 		if (r == 0)
@@ -465,19 +465,18 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 		if (lazy) {
 			size_t d = 0;
 			struct pix_entry *e;
-			struct stat st;
 
 			while (i >= dir_end[d])
 				d++;
 			if (index[d].n) {
-				r = check_owner(files.v[i], allow_unsafe, dg, &st);
+				r = check_owner(f->path, &f->st, allow_unsafe, dg);
 				if (r < 0) {
 					failed = 1;
 					continue;
 				}
-				e = pix_match(&index[d], strrchr(files.v[i], '/') + 1, &st);
+				e = pix_match(&index[d], strrchr(f->path, '/') + 1, &f->st);
 				if (e) {
-					r = make_stub(files.v[i], stem, e, &set->v[set->n]);
+					r = make_stub(f->path, stem, e, &set->v[set->n]);
 					if (r < 0)
 						goto out;
 					set->n++;
@@ -485,7 +484,32 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 				}
 			}
 		}
-		r = load_one(files.v[i], stem, allow_unsafe, dg, &set->v[set->n]);
+		r = load_one(f->path, stem, &f->st, allow_unsafe, dg, &set->v[set->n]);
+		if (r == -ENOMEM)
+			goto out;
+		if (r < 0)
+			failed = 1;
+		else
+			set->n++;
+	}
+	for (size_t i = 0; i < nbuiltin; i++) {
+		const struct plg_builtin *b = &builtins[i];
+		char *where;
+
+		if (asprintf(&where, "built-in %s", b->name) < 0 || sv_take(&stems, where) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		r = sm_insert(&seen, b->name, (unsigned)(files.n + i), &first);
+		if (r == 0)             /* a file on the path masks the built-in */
+			r = skip(set, where, "masked by", files.v[first].path);
+		else if (r > 0)
+			r = allowed(set, filter, b->name, where);
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			continue;
+		r = load_builtin(b, dg, &set->v[set->n]);
 		if (r == -ENOMEM)
 			goto out;
 		if (r < 0)
@@ -497,7 +521,7 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 	missing_enabled(filter, &seen, dg);
 	if (dg_failed(dg))
 		failed = 1;
-	r = check_owners(set, reserved, dg);
+	r = reg_build(&set->reg, core, set, dg);
 	if (r == 0 && failed)
 		r = -EINVAL;
 out:
@@ -507,7 +531,7 @@ out:
 	free(dir_end);
 	sm_release(&seen);
 	sv_release(&stems);
-	sv_release(&files);
+	found_release(&files);
 	if (r == -ENOMEM) {
 		plg_set_free(set);
 		set = NULL;
@@ -520,6 +544,7 @@ void plg_set_free(struct plg_set *set)
 {
 	if (!set)
 		return;
+	reg_release(&set->reg);
 	for (size_t i = 0; i < set->n; i++)
 		plg_release(&set->v[i]);
 	for (size_t i = 0; i < set->nskipped; i++) {

@@ -16,19 +16,35 @@
 
 #include "diag.h"
 #include "plgindex.h"
+#include "registry.h"
 #include "strbuf.h"
 
 struct plg {
-	char *path;               /* file it was loaded from */
-	void *handle;             /* dlopen handle; NULL: known from the index
-				   * only, not loaded yet (see plg_load_used) */
-	struct ql_plugin desc;    /* copy, zero-filled past the plugin's size;
-				   * for a plugin not loaded yet only name and
+	char *path;               /* file it was loaded from; for a built-in
+				   * plugin "built-in NAME" */
+	void *handle;             /* dlopen handle; NULL for a built-in */
+	int loaded;               /* 0: known from the index only, not loaded
+				   * yet (see plg_load_used) */
+	int builtin;              /* compiled into qlaunch (builtin.h) */
+	struct ql_plugin desc;    /* in the core's layout (desc.h); for a
+				   * plugin not loaded yet only name and
 				   * sections (from the index, keys NULL) */
 	struct pix_id id;         /* of the file, taken before loading it */
 	char *stub_name;          /* owned by a plugin not loaded yet */
-	struct ql_section_type *stub_types;
+	struct ql_section_type *stub_types; /* from the index; kept once loaded
+				   * (the registry's map names them) */
 };
+
+/* A plugin compiled into the qlaunch binary (configure
+ * --with-builtin-plugins): its name and descriptor. */
+struct plg_builtin {
+	const char *name;
+	const struct ql_plugin *desc;
+};
+
+/* The built-in plugins of this build (core/builtin.c), name-terminated;
+ * empty unless configured. */
+extern const struct plg_builtin plg_builtins[];
 
 /* A plugin file that was found but not loaded, and why. */
 struct plg_skip {
@@ -42,6 +58,7 @@ struct plg_set {
 	struct plg_skip *skipped; /* in search order */
 	size_t nskipped;
 	int allow_unsafe;         /* as the filter said, for plg_load_used */
+	struct registry reg;      /* section type -> owner, with the core's */
 };
 
 /* Which plugins may load (a plugin set's choice); NULL lists: no limit. */
@@ -51,6 +68,7 @@ struct plg_filter {
 	int allow_unsafe;            /* load world-writable or foreign-owned files */
 	int lazy;                    /* a plugin its directory's index lists
 				      * is loaded by plg_load_used, if used */
+	const struct plg_builtin *builtins; /* NULL-name-terminated, or NULL */
 };
 
 /*
@@ -70,14 +88,17 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
  * in filter->enable that is not found is an error.  With filter->lazy, a
  * plugin that its directory's index (plgindex.h) describes is not loaded
  * but only listed, with the section types the index gives.  A section type
- * may have one owner only, and the types in reserved (NULL-terminated, may
- * be NULL) belong to the core.  Problems are added to dg, naming the file;
+ * may have one owner only, and the types in core (name-terminated, may be
+ * NULL) belong to the core; set->reg maps every type to its owner.  The
+ * built-in plugins of filter->builtins are added unless a file of the same
+ * name is on the path (it masks the built-in) or the filter leaves them
+ * out.  Problems are added to dg, naming the file;
  * the plugins that did load are still returned in *out (free with
  * plg_set_free) so callers can report on them.  Returns 0 if nothing went
  * wrong, -EINVAL or -ENOMEM.
  */
 int plg_load_all(const struct strv *path, const struct plg_filter *filter,
-		 const char *const *reserved, struct diag *dg,
+		 const struct ql_section_type *core, struct diag *dg,
 		 struct plg_set **out);
 
 struct cfg;
@@ -92,13 +113,6 @@ int plg_load_used(struct plg_set *set, const struct cfg *cfg, struct diag *dg);
 /* May qlaunch run code from (or trust) a file with this status: not
  * writable by others, owned by root or by the user running qlaunch? */
 int plg_file_is_safe(const struct stat *st);
-
-/* Is s a valid section type name: [a-z][a-z0-9_-]*? */
-int plg_valid_type_name(const char *s);
-
-/* Check one loaded descriptor; exposed for tests.  Returns 0 or reports. */
-int plg_check_desc(const char *path, const char *stem,
-		   const struct ql_plugin *d, struct diag *dg);
 
 void plg_set_free(struct plg_set *set);
 

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <strings.h>
 
 #define DEFAULTS "defaults"
 #define FILL "fill"
@@ -93,23 +92,19 @@ void pset_filter(const struct pset *ps, struct plg_filter *f)
 }
 
 /* The flags of section type (compared without case, as section names
- * are): QL_SECTION_SINGLE for the core's, a plugin's, or 0 if unknown.
+ * are): those of a loaded plugin's type or of one of core_single (the
+ * core's types a plugin set may give defaults for), or 0 if unknown.
  * *name receives the type's own (lower-case) spelling. */
 static unsigned type_flags(const char *type, const struct plg_set *plugins,
 			   const char *const *core_single, const char **name)
 {
-	for (const char *const *c = core_single; c && *c; c++)
-		if (strcasecmp(type, *c) == 0) {
-			*name = *c;
-			return QL_SECTION_SINGLE;
-		}
-	for (size_t i = 0; i < plugins->n; i++)
-		for (const struct ql_section_type *t = plugins->v[i].desc.sections; t->name; t++)
-			if (strcasecmp(t->name, type) == 0) {
-				*name = t->name;
-				return t->flags;
-			}
-	return 0;
+	const struct reg_entry *e = reg_find_nocase(&plugins->reg, type);
+	const struct ql_section_type *t = e ? reg_type(e) : NULL;
+
+	if (!t || (!e->plugin && !str_in_list(t->name, core_single)))
+		return 0;
+	*name = t->name;
+	return t->flags;
 }
 
 /* Add def's keys that sec lacks. */

@@ -7,10 +7,28 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const qemu_keys[] = {
-	"binary", "name", "uuid", "nodefaults", "no-user-config", "nographic",
-	"display", "serial", "stopped", "no-reboot", "reboot-timeout",
-	"pidfile", "daemonize", NULL,
+static const char *const displays[] = {
+	"none", "gtk", "sdl", "curses", "egl-headless", "spice-app", "dbus", NULL,
+};
+static const char *const serials[] = { "stdio", "null", "none", "pty", NULL };
+
+#define BOOL(n) { .name = n, .kind = QL_KEY_BOOL }
+
+const struct ql_key qemu_keys[] = {
+	{ .name = "binary", .kind = QL_KEY_STRING },
+	{ .name = "name", .kind = QL_KEY_STRING },
+	{ .name = "uuid", .kind = QL_KEY_STRING },
+	BOOL("nodefaults"),
+	BOOL("no-user-config"),
+	BOOL("nographic"),
+	{ .name = "display", .kind = QL_KEY_CHOICE, .choices = displays },
+	{ .name = "serial", .kind = QL_KEY_CHOICE, .choices = serials },
+	BOOL("stopped"),
+	BOOL("no-reboot"),
+	{ .name = "reboot-timeout", .kind = QL_KEY_UINT, .max = 65535 },
+	{ .name = "pidfile", .kind = QL_KEY_PATH },
+	BOOL("daemonize"),
+	{ .name = NULL },
 };
 
 /* 8-4-4-4-12 hexadecimal digits. */
@@ -26,9 +44,9 @@ static int valid_uuid(const char *s)
 	return 1;
 }
 
-int qemu_emit_head(struct ql_ctx *ctx, const struct ql_host_api *api)
+int qemu_emit_name(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	const char *name, *uuid;
+	const char *name;
 	int r = 0;
 
 	if (api->get_string(ctx, "name", &name) > 0) {
@@ -38,11 +56,19 @@ int qemu_emit_head(struct ql_ctx *ctx, const struct ql_host_api *api)
 			 (r = api->opt_pair(ctx, "guest", name)) == 0)
 			r = api->opt_end(ctx);
 	}
+	return r;
+}
+
+int qemu_emit_uuid(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	const char *uuid;
+	int r = 0;
+
 	if (api->get_string(ctx, "uuid", &uuid) > 0) {
 		if (!valid_uuid(uuid))
 			r = api->error(ctx, "uuid", "invalid UUID '%s', expected 8-4-4-4-12 hexadecimal digits "
 				       "like 6f1c3a52-8d1e-4b7a-9c3f-2e5d7a9b0c11", uuid);
-		else if (r == 0 && (r = api->arg(ctx, "-uuid")) == 0)
+		else if ((r = api->arg(ctx, "-uuid")) == 0)
 			r = api->arg(ctx, uuid);
 	}
 	return r;
@@ -65,11 +91,6 @@ static int flag(struct ql_ctx *ctx, const struct ql_host_api *api,
 
 int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	static const char *const displays[] = {
-		"none", "gtk", "sdl", "curses", "egl-headless", "spice-app", "dbus",
-		NULL,
-	};
-	static const char *const serials[] = { "stdio", "null", "none", "pty", NULL };
 	const char *pidfile;
 	uint64_t timeout;
 	size_t i, serial = 0;
@@ -93,19 +114,17 @@ int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 	flag(ctx, api, "no-reboot", "-no-reboot", &r);
 	got = api->get_uint(ctx, "reboot-timeout", 0, 65535, &timeout);
 	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-boot")) == 0) {
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)timeout);
-		if ((r = api->opt_pair(ctx, "reboot-timeout", buf)) == 0)
+		if ((r = api->opt_pair(ctx, "reboot-timeout",
+				       api->format(ctx, "%llu", (unsigned long long)timeout))) == 0)
 			r = api->opt_end(ctx);
 	} else if (got < 0 && r == 0) {
 		r = got;
 	}
-	got = api->get_string(ctx, "pidfile", &pidfile);
-	if (got > 0 && !*pidfile && r == 0)
-		r = api->error(ctx, "pidfile", "empty path, expected a file name");
-	else if (got > 0 && r == 0 && (r = api->arg(ctx, "-pidfile")) == 0)
+	got = api->get_string(ctx, "pidfile", &pidfile);    /* checked: QL_KEY_PATH */
+	if (got > 0 && r == 0 && (r = api->arg(ctx, "-pidfile")) == 0)
 		r = api->arg(ctx, pidfile);
+	else if (got < 0 && r == 0)
+		r = got;
 	daemonize = flag(ctx, api, "daemonize", "-daemonize", &r);
 	/* QEMU refuses both: a daemon has no terminal */
 	if (daemonize && nographic)

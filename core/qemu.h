@@ -12,9 +12,10 @@
 
 #define QEMU_SECTION "qemu"
 
-extern const char *const qemu_keys[];
+extern const struct ql_key qemu_keys[];
 
-ql_emit_fn qemu_emit_head;   /* -name, -uuid */
+ql_emit_fn qemu_emit_name;   /* -name */
+ql_emit_fn qemu_emit_uuid;   /* -uuid */
 ql_emit_fn qemu_emit_tail;   /* -nodefaults ... -daemonize */
 
 /* The binary to run: [qemu] binary if set (it must be absolute), else

@@ -3,31 +3,23 @@
  * order -> -device DRIVER,id=ID,key=value,...  fsdev=, chardev=, memdev=
  * and iothread= must name sections of this file.
  */
-#include "idopt.h"
+#include <qlaunch/plugin.h>
 
-static const struct idopt_ref device_refs[] = {
-	{ "fsdev", "fsdev" },
-	{ "chardev", "chardev" },
-	{ "memdev", "object" },
-	{ "iothread", "object" },
-	{ NULL, NULL },
+static const struct ql_key device_keys[] = {
+	{ .name = "driver", .kind = QL_KEY_STRING, .flags = QL_KEY_HEAD | QL_KEY_REQUIRED,
+	  .what = "a device driver such as virtio-net-pci" },
+	{ .name = "fsdev", .kind = QL_KEY_REF, .ref = "fsdev" },
+	{ .name = "chardev", .kind = QL_KEY_REF, .ref = "chardev" },
+	{ .name = "memdev", .kind = QL_KEY_REF, .ref = "object" },
+	{ .name = "iothread", .kind = QL_KEY_REF, .ref = "object" },
+	{ .name = NULL },
 };
-
-static const struct idopt device_opt = {
-	.flag = "-device",
-	.head_key = "driver",
-	.what = "a device driver such as virtio-net-pci",
-	.refs = device_refs,
-};
-
-static int device_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
-{
-	return idopt_emit(ctx, api, &device_opt);
-}
 
 static const struct ql_section_type device_sections[] = {
-	{ "device", QL_SECTION_MULTI, NULL },
-	{ NULL, 0, NULL },
+	{ .name = "device", .flags = QL_SECTION_MULTI | QL_SECTION_PASS,
+	  .order = QL_ORDER_DEVICES, .option = "-device", .id_key = "id",
+	  QL_KEYS(device_keys) },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -36,6 +28,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "devices with their properties (-device)",
 	.sections = device_sections,
-	.order = QL_ORDER_DEVICES,
-	.emit = device_emit,
 };

@@ -4,28 +4,17 @@
  */
 #include <qlaunch/plugin.h>
 
-static int machine_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
-{
-	static const char *const skip[] = { "type", "accel", NULL };
-	const char *type, *accel;
-	int r;
-
-	if (api->get_string(ctx, "type", &type) <= 0)
-		return api->error(ctx, NULL, "missing key 'type', expected a machine type such as q35 or pc");
-	if ((r = api->opt_begin(ctx, "-machine")) < 0 ||
-	    (r = api->opt_value(ctx, "type", type)) < 0)
-		return r;
-	if (api->get_string(ctx, "accel", &accel) > 0 &&
-	    (r = api->opt_pair(ctx, "accel", accel)) < 0)
-		return r;
-	if ((r = api->opt_rest(ctx, skip)) < 0)
-		return r;
-	return api->opt_end(ctx);
-}
+static const struct ql_key machine_keys[] = {
+	{ .name = "type", .kind = QL_KEY_STRING, .flags = QL_KEY_HEAD | QL_KEY_REQUIRED,
+	  .what = "a machine type such as q35 or pc" },
+	{ .name = "accel", .kind = QL_KEY_STRING, .flags = QL_KEY_EARLY },
+	{ .name = NULL },
+};
 
 static const struct ql_section_type machine_sections[] = {
-	{ "machine", QL_SECTION_SINGLE, NULL },
-	{ NULL, 0, NULL },
+	{ .name = "machine", .flags = QL_SECTION_SINGLE | QL_SECTION_PASS,
+	  .order = QL_ORDER_MACHINE, .option = "-machine", QL_KEYS(machine_keys) },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -34,6 +23,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "machine type, accelerator and machine properties (-machine)",
 	.sections = machine_sections,
-	.order = QL_ORDER_MACHINE,
-	.emit = machine_emit,
 };

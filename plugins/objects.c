@@ -2,22 +2,19 @@
  * [object.ID]: type (required), every other key passed through in file
  * order -> -object TYPE,id=ID,key=value,...
  */
-#include "idopt.h"
+#include <qlaunch/plugin.h>
 
-static const struct idopt object_opt = {
-	.flag = "-object",
-	.head_key = "type",
-	.what = "an object type such as memory-backend-file",
+static const struct ql_key object_keys[] = {
+	{ .name = "type", .kind = QL_KEY_STRING, .flags = QL_KEY_HEAD | QL_KEY_REQUIRED,
+	  .what = "an object type such as memory-backend-file" },
+	{ .name = NULL },
 };
 
-static int object_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
-{
-	return idopt_emit(ctx, api, &object_opt);
-}
-
 static const struct ql_section_type object_sections[] = {
-	{ "object", QL_SECTION_MULTI, NULL },
-	{ NULL, 0, NULL },
+	{ .name = "object", .flags = QL_SECTION_MULTI | QL_SECTION_PASS,
+	  .order = QL_ORDER_OBJECTS, .option = "-object", .id_key = "id",
+	  QL_KEYS(object_keys) },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -26,6 +23,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "user-creatable objects: memory backends, secrets, iothreads (-object)",
 	.sections = object_sections,
-	.order = QL_ORDER_OBJECTS,
-	.emit = object_emit,
 };

@@ -150,18 +150,16 @@ fail:
 static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
 			 const char *path)
 {
-	const char *name = api->section_id(ctx);
-	char *id, num[16];
+	const char *name = api->section_id(ctx), *id, *num;
 	int qemu_fd, r;
 
 	if ((r = check_socket_path(ctx, api, path)) < 0 ||
 	    (r = api->fd_pass(ctx, "socket", prebind, path, &qemu_fd)) < 0)
 		return r;
-	id = malloc(strlen("qlaunch-qmp.") + (name ? strlen(name) : 0) + 1);
-	if (!id)
+	id = api->format(ctx, "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
+	num = api->format(ctx, "%d", qemu_fd);
+	if (!id || !num)
 		return -ENOMEM;
-	sprintf(id, "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
-	snprintf(num, sizeof(num), "%d", qemu_fd);
 	if ((r = api->opt_begin(ctx, "-chardev")) == 0 &&
 	    (r = api->opt_value(ctx, "socket", "socket")) == 0 &&
 	    (r = api->opt_pair(ctx, "id", id)) == 0 &&
@@ -173,14 +171,12 @@ static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
 	    (r = api->opt_pair(ctx, "chardev", id)) == 0 &&
 	    (r = api->opt_pair(ctx, "mode", "control")) == 0)
 		r = api->opt_end(ctx);
-	free(id);
 	return r;
 }
 
 static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	const char *sock = NULL, *tcp = NULL;
-	char *addr = NULL;
+	const char *sock = NULL, *tcp = NULL, *addr;
 	int server = 1, wait = 0, pre = 0, has_sock, has_tcp, has_wait, r;
 
 	has_sock = api->get_string(ctx, "socket", &sock);
@@ -208,24 +204,30 @@ static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 				  "expected socket = PATH without tcp, server or wait");
 	if (pre)
 		return emit_prebound(ctx, api, sock);
-	addr = malloc(strlen(has_sock ? sock : tcp) + 6);
+	addr = api->format(ctx, "%s%s", has_sock ? "unix:" : "tcp:", has_sock ? sock : tcp);
 	if (!addr)
 		return -ENOMEM;
-	sprintf(addr, "%s%s", has_sock ? "unix:" : "tcp:", has_sock ? sock : tcp);
 	if ((r = api->opt_begin(ctx, "-qmp")) == 0 &&
 	    (r = api->opt_value(ctx, has_sock ? "socket" : "tcp", addr)) == 0 &&
 	    (r = api->opt_pair(ctx, "server", server ? "on" : "off")) == 0 &&
 	    (!server || (r = api->opt_pair(ctx, "wait", wait ? "on" : "off")) == 0))
 		r = api->opt_end(ctx);
-	free(addr);
 	return r;
 }
 
-static const char *const qmp_keys[] = { "socket", "tcp", "server", "wait", "prebind", NULL };
+static const struct ql_key qmp_keys[] = {
+	{ .name = "socket", .kind = QL_KEY_STRING },
+	{ .name = "tcp", .kind = QL_KEY_STRING },
+	{ .name = "server", .kind = QL_KEY_BOOL },
+	{ .name = "wait", .kind = QL_KEY_BOOL },
+	{ .name = "prebind", .kind = QL_KEY_BOOL },
+	{ .name = NULL },
+};
 
 static const struct ql_section_type qmp_sections[] = {
-	{ "qmp", QL_SECTION_SINGLE | QL_SECTION_MULTI, qmp_keys },
-	{ NULL, 0, NULL },
+	{ .name = "qmp", .flags = QL_SECTION_SINGLE | QL_SECTION_MULTI, .order = QL_ORDER_QMP,
+	  QL_KEYS(qmp_keys), .emit = qmp_emit },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -234,6 +236,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "QMP monitors on unix or TCP sockets (-qmp)",
 	.sections = qmp_sections,
-	.order = QL_ORDER_QMP,
-	.emit = qmp_emit,
 };

@@ -7,7 +7,6 @@
 #include <qlaunch/plugin.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <string.h>
 
 static int days_in_month(int year, int month)
@@ -47,34 +46,31 @@ static int valid_date(const char *s)
 
 static int rtc_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	static const char *const clocks[] = { "host", "rt", "vm", NULL };
-	static const char *const driftfixes[] = { "slew", "none", NULL };
 	const char *base;
-	size_t i;
-	int r, bad = 0;
 
 	if (api->get_string(ctx, "base", &base) > 0 && strcmp(base, "utc") != 0 &&
 	    strcmp(base, "localtime") != 0 && !valid_date(base))
-		bad = api->error(ctx, "base", "invalid value '%s', expected utc, localtime or a date like "
-				 "2006-06-17 or 2006-06-17T16:01:21", base);
-	if (api->get_enum(ctx, "clock", clocks, &i) < 0)
-		bad = -EINVAL;
-	if (api->get_enum(ctx, "driftfix", driftfixes, &i) < 0)
-		bad = -EINVAL;
-	if (bad)
-		return bad;
+		return api->error(ctx, "base", "invalid value '%s', expected utc, localtime or a date like "
+				  "2006-06-17 or 2006-06-17T16:01:21", base);
 	if (api->key_count(ctx) == 0)
 		return api->error(ctx, NULL, "empty section, expected base, clock or driftfix");
-	if ((r = api->opt_begin(ctx, "-rtc")) < 0 || (r = api->opt_rest(ctx, NULL)) < 0)
-		return r;
-	return api->opt_end(ctx);
+	return api->emit_section(ctx);
 }
 
-static const char *const rtc_keys[] = { "base", "clock", "driftfix", NULL };
+static const char *const rtc_clocks[] = { "host", "rt", "vm", NULL };
+static const char *const rtc_driftfixes[] = { "slew", "none", NULL };
+
+static const struct ql_key rtc_keys[] = {
+	{ .name = "base", .kind = QL_KEY_STRING },
+	{ .name = "clock", .kind = QL_KEY_CHOICE, .choices = rtc_clocks },
+	{ .name = "driftfix", .kind = QL_KEY_CHOICE, .choices = rtc_driftfixes },
+	{ .name = NULL },
+};
 
 static const struct ql_section_type rtc_sections[] = {
-	{ "rtc", QL_SECTION_SINGLE, rtc_keys },
-	{ NULL, 0, NULL },
+	{ .name = "rtc", .flags = QL_SECTION_SINGLE, .order = QL_ORDER_RTC,
+	  .option = "-rtc", QL_KEYS(rtc_keys), .emit = rtc_emit },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -83,6 +79,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "real-time clock base, clock source and drift fix (-rtc)",
 	.sections = rtc_sections,
-	.order = QL_ORDER_RTC,
-	.emit = rtc_emit,
 };

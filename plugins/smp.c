@@ -46,19 +46,17 @@ static int smp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	static const char *const names[] = {
 		"cpus", "sockets", "dies", "cores", "threads", "maxcpus",
 	};
-	static const char *const skip[] = { "cpus", NULL };
 	struct smp s = { 0 };
 	uint64_t *fields[] = { &s.cpus, &s.sockets, &s.dies, &s.cores,
 			       &s.threads, &s.maxcpus };
 	uint64_t product, given;
-	const char *cpus;
-	int bad = 0, r;
+	int bad = 0;
 
 	for (size_t i = 0; i < 6; i++)
 		if (api->get_uint(ctx, names[i], 1, SMP_MAX, fields[i]) < 0)
 			bad = 1;
 	if (bad)
-		return -EINVAL;
+		return -EINVAL;         /* the core said what is wrong */
 	if (!s.cpus && !s.sockets && !s.dies && !s.cores && !s.threads && !s.maxcpus)
 		return api->error(ctx, NULL, "empty section, expected at least cpus");
 	if (s.cpus && s.maxcpus && s.maxcpus < s.cpus)
@@ -82,23 +80,22 @@ static int smp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if (!s.maxcpus && s.cpus == 0 && product > SMP_MAX)
 		return api->error(ctx, NULL, "topology of %llu CPUs is too large, expected at most %d",
 				  (unsigned long long)product, SMP_MAX);
-	if ((r = api->opt_begin(ctx, "-smp")) < 0)
-		return r;
-	if (api->get_string(ctx, "cpus", &cpus) > 0 &&
-	    (r = api->opt_value(ctx, "cpus", cpus)) < 0)
-		return r;
-	if ((r = api->opt_rest(ctx, skip)) < 0)
-		return r;
-	return api->opt_end(ctx);
+	return api->emit_section(ctx);
 }
 
-static const char *const smp_keys[] = {
-	"cpus", "sockets", "dies", "cores", "threads", "maxcpus", NULL,
+#define COUNT(n, f) { .name = n, .kind = QL_KEY_UINT, .min = 1, .max = SMP_MAX, .flags = f }
+
+static const struct ql_key smp_keys[] = {
+	COUNT("cpus", QL_KEY_HEAD),
+	COUNT("sockets", 0), COUNT("dies", 0), COUNT("cores", 0),
+	COUNT("threads", 0), COUNT("maxcpus", 0),
+	{ .name = NULL },
 };
 
 static const struct ql_section_type smp_sections[] = {
-	{ "smp", QL_SECTION_SINGLE, smp_keys },
-	{ NULL, 0, NULL },
+	{ .name = "smp", .flags = QL_SECTION_SINGLE, .order = QL_ORDER_SMP,
+	  .option = "-smp", QL_KEYS(smp_keys), .emit = smp_emit },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -107,6 +104,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "virtual CPU count and topology (-smp)",
 	.sections = smp_sections,
-	.order = QL_ORDER_SMP,
-	.emit = smp_emit,
 };

@@ -3,28 +3,19 @@
  */
 #include <qlaunch/plugin.h>
 
-static int vga_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
-{
-	static const char *const types[] = {
-		"std", "cirrus", "vmware", "qxl", "virtio", "none", NULL,
-	};
-	size_t i;
-	int r = api->get_enum(ctx, "type", types, &i);
+static const char *const vga_types[] = {
+	"std", "cirrus", "vmware", "qxl", "virtio", "none", NULL,
+};
 
-	if (r < 0)
-		return r;
-	if (r == 0)
-		return api->error(ctx, NULL, "missing key 'type', expected one of: std, cirrus, vmware, qxl, virtio, none");
-	if ((r = api->arg(ctx, "-vga")) < 0)
-		return r;
-	return api->arg(ctx, types[i]);
-}
-
-static const char *const vga_keys[] = { "type", NULL };
+static const struct ql_key vga_keys[] = {
+	{ .name = "type", .kind = QL_KEY_CHOICE, .flags = QL_KEY_REQUIRED | QL_KEY_ARG,
+	  .qemu = "-vga", .choices = vga_types },
+	{ .name = NULL },
+};
 
 static const struct ql_section_type vga_sections[] = {
-	{ "vga", QL_SECTION_SINGLE, vga_keys },
-	{ NULL, 0, NULL },
+	{ .name = "vga", .flags = QL_SECTION_SINGLE, .order = QL_ORDER_VGA, QL_KEYS(vga_keys) },
+	{ .name = NULL },
 };
 
 QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
@@ -33,6 +24,4 @@ QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
 	.version = "1.0",
 	.description = "emulated VGA card (-vga)",
 	.sections = vga_sections,
-	.order = QL_ORDER_VGA,
-	.emit = vga_emit,
 };

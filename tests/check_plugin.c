@@ -88,7 +88,11 @@ START_TEST(good_plugin_loads)
 	ck_assert_uint_eq(set->n, 1);
 	ck_assert_str_eq(set->v[0].desc.name, "tgood");
 	ck_assert_str_eq(set->v[0].desc.version, "0.1");
-	ck_assert_int_eq(set->v[0].desc.order, 500);
+	ck_assert_int_eq(set->v[0].desc.sections[0].order, 500);
+	ck_assert_int_eq(set->v[0].desc.sections[0].key_size, sizeof(struct ql_key));
+	ck_assert_str_eq(set->v[0].desc.sections[0].keys[1].name, "b");
+	ck_assert_ptr_null(set->v[0].desc.sections[0].keys[2].name);
+	ck_assert_ptr_null(set->v[0].desc.sections[1].keys);
 	ck_assert_str_eq(set->v[0].desc.sections[0].name, "tsingle");
 	ck_assert_str_eq(set->v[0].desc.sections[1].name, "tmulti");
 	ck_assert_ptr_nonnull(strstr(set->v[0].path, "/good/tgood.so"));
@@ -99,10 +103,12 @@ END_TEST
 
 START_TEST(broken_plugins_named_clearly)
 {
-	ck_load_error("tnosym", "D/tnosym.so: not a qlaunch plugin: it does not export ql_plugin_v1");
-	ck_load_error("tmagic", "D/tmagic.so: not a qlaunch plugin: descriptor ql_plugin_v1 has magic 0xdeadbeef, expected 0x514c504c");
-	ck_load_error("tabi2", "D/tabi2.so: plugin built for ABI 2 (it exports ql_plugin_v2), this qlaunch supports ABI 1 (ql_plugin_v1)");
-	ck_load_error("tfuture", "D/tfuture.so: plugin needs ABI 1.99, newer than this qlaunch's 1.0; upgrade qlaunch");
+	ck_load_error("tnosym", "D/tnosym.so: not a qlaunch plugin: it does not export ql_plugin_v2");
+	ck_load_error("tmagic", "D/tmagic.so: not a qlaunch plugin: descriptor ql_plugin_v2 has magic 0xdeadbeef, expected 0x514c504c");
+	ck_load_error("tabi3", "D/tabi3.so: plugin built for ABI 3.0 (it exports ql_plugin_v3), this qlaunch supports ABI 2.0 (ql_plugin_v2): rebuild it against the installed SDK");
+	ck_load_error("tfuture", "D/tfuture.so: plugin needs ABI 2.99, newer than this qlaunch's 2.0; upgrade qlaunch");
+	/* built from the 0.1 SDK's header (tests/abi1/): refused, not run */
+	ck_load_error("tabi1", "D/tabi1.so: plugin built for ABI 1.0 (it exports ql_plugin_v1), this qlaunch supports ABI 2.0 (ql_plugin_v2): rebuild it against the installed SDK");
 	ck_load_error("tname", "D/tname.so: plugin calls itself 'other', expected 'tname' (its file name)");
 }
 END_TEST
@@ -164,7 +170,9 @@ END_TEST
 START_TEST(core_sections_reserved)
 {
 	static const char *const names[] = { "tgood", NULL };
-	static const char *const reserved[] = { "tmulti", NULL };
+	static const struct ql_section_type reserved[] = {
+		{ .name = "tmulti", .flags = QL_SECTION_MULTI }, { .name = NULL },
+	};
 	struct strv p = STRV_INIT;
 	struct diag dg = DIAG_INIT;
 	struct plg_set *set = NULL;
@@ -339,7 +347,7 @@ START_TEST(index_loads_only_what_is_used)
 	/* the index: a header, then one line per plugin with its types */
 	snprintf(path, sizeof(path), "%s/plugins.index", dir);
 	text = read_file(path);
-	ck_assert_ptr_nonnull(strstr(text, "qlaunch-plugin-index 1 abi 1\ntgood.so "));
+	ck_assert_ptr_nonnull(strstr(text, "qlaunch-plugin-index 1 abi 2\ntgood.so "));
 	line = strstr(text, "\ntgood.so ");
 	snprintf(path, sizeof(path), "%s/tgood.so", dir);
 	ck_assert_int_eq(stat(path, &st), 0);
@@ -367,7 +375,8 @@ START_TEST(index_loads_only_what_is_used)
 	ck_assert_int_eq(loaded(set, "tgood"), 1);
 	ck_assert_int_eq(loaded(set, "tquiet"), 1);
 	ck_assert_int_eq(loaded(set, "tsilent"), 0);      /* its [tsilent] fails if run */
-	ck_assert_int_eq(bld_launch(cfg, set, QL_MODE_PRINT, "/q", NULL, &dg, &l), 0);
+	ck_assert_msg(bld_launch(cfg, set, QL_MODE_PRINT, "/q", NULL, &dg, &l) == 0, "%s",
+		      tu_join_diag(&dg));
 	ck_assert_uint_eq(l.argv.n, 2);
 	ck_assert_str_eq(l.argv.v[1], "x");
 	launch_release(&l);
@@ -404,7 +413,7 @@ START_TEST(stale_or_unusable_index_loads_eagerly)
 	/* nor one written for another plugin ABI */
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	{
-		char *text = read_file(path), *abi = strstr(text, " abi 1\n");
+		char *text = read_file(path), *abi = strstr(text, " abi 2\n");
 
 		ck_assert_ptr_nonnull(abi);
 		abi[5] = '9';
@@ -419,7 +428,7 @@ START_TEST(stale_or_unusable_index_loads_eagerly)
 	/* nor a file with a malformed line */
 	ck_assert_int_eq(unlink(path), 0);
 	{
-		static const char junk[] = "qlaunch-plugin-index 1 abi 1\ntquiet.so 1 2\n";
+		static const char junk[] = "qlaunch-plugin-index 1 abi 2\ntquiet.so 1 2\n";
 
 		tu_write("stale/plugins.index", junk, strlen(junk));
 	}

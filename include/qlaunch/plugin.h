@@ -1,29 +1,44 @@
 /*
- * qlaunch plugin SDK: the interface between the qlaunch core and an option
- * plugin.  This header is the whole contract; a plugin needs nothing else.
+ * qlaunch plugin SDK, ABI 2: the interface between the qlaunch core and an
+ * option plugin.  This header is the whole contract; a plugin needs nothing
+ * else.
  *
  * A plugin is a shared object NAME.so that exports exactly one symbol,
- * QL_PLUGIN_SYMBOL, a const struct ql_plugin describing it.  The core loads
- * it with dlopen, checks the descriptor, and calls its emit callback once per
- * INI section it owns, in file order.  The callback reads the section through
- * the host API table and appends QEMU arguments through the same table.
+ * QL_PLUGIN_SYMBOL, a const struct ql_plugin.  The descriptor lists the INI
+ * section types the plugin owns; each section type declares its keys as
+ * data (struct ql_key) and, for the common shape
+ *
+ *     -OPTION HEAD,id=ID,key=value,...
+ *
+ * also how it becomes QEMU arguments, so that such a plugin has no code at
+ * all.  The core checks every declared key before anything else runs
+ * (kinds, ranges, choices, references to other sections, required keys)
+ * and reports each problem as "FILE:LINE: [section] key: ..., expected ...".
+ * A section type whose rules a table cannot say has an emit hook, which
+ * reads the section and appends arguments through the host API table.
  *
  * Rules for plugins:
  *   - never print, never exit, keep no global mutable state;
  *   - report every problem with api->error() (it knows file, line, section);
  *   - return 0 on success, a negative errno value on failure.
  *
- * ABI promise: within one major version (QL_ABI_MAJOR) fields are only ever
- * appended to struct ql_plugin and struct ql_host_api, and QL_ABI_MINOR is
- * bumped when that happens.  A core reads any plugin of its major version
- * whose minor is not newer than its own; a plugin may check
- * QL_HOST_HAS(api, member) before calling a host function added after 1.0.
- * Anything else (a removed or reordered member, a changed signature or
- * meaning) bumps QL_ABI_MAJOR and with it the descriptor's symbol name.
+ * ABI promise: within one major version (QL_ABI_MAJOR), members are only
+ * ever appended to the structs below, and QL_ABI_MINOR is bumped when that
+ * happens; each member says since which minor it exists.  Every struct a
+ * plugin hands the core says how big it was when the plugin was built
+ * (struct_size, section_size, key_size), so the core reads an older
+ * plugin's structs correctly and treats the members they lack as zero.  A
+ * core reads any plugin of its major whose minor is not newer than its own;
+ * a plugin may test QL_HOST_HAS(api, member) before calling a host function
+ * added after 2.0.  Anything else (a removed or reordered member, a changed
+ * signature or meaning) bumps QL_ABI_MAJOR and with it the symbol's name.
+ * A plugin built for another major is refused with a message naming the
+ * file and both ABI versions (see qlaunch-plugin(7)).
  */
 #ifndef QLAUNCH_PLUGIN_H
 #define QLAUNCH_PLUGIN_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,15 +46,19 @@
 extern "C" {
 #endif
 
-#define QL_ABI_MAJOR 1
+#define QL_ABI_MAJOR 2
 #define QL_ABI_MINOR 0
 
-/* "QLPL" in ASCII: first field of every descriptor. */
+/* "QLPL" in ASCII: first member of every descriptor. */
 #define QL_PLUGIN_MAGIC 0x514c504cU
 
-/* The one symbol a plugin exports; it carries the ABI major version. */
-#define QL_PLUGIN_SYMBOL "ql_plugin_v1"
-#define QL_PLUGIN_DESCRIPTOR ql_plugin_v1
+/* The one symbol a plugin exports; it carries the ABI major version.  A
+ * program that links plugins statically (qlaunch's built-in plugins) gives
+ * each its own name by defining QL_PLUGIN_DESCRIPTOR before this header. */
+#define QL_PLUGIN_SYMBOL "ql_plugin_v2"
+#ifndef QL_PLUGIN_DESCRIPTOR
+#define QL_PLUGIN_DESCRIPTOR ql_plugin_v2
+#endif
 
 #if defined(__GNUC__)
 #define QL_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -49,22 +68,78 @@ extern "C" {
 #define QL_PRINTF(f, a)
 #endif
 
-/* Where a section type may appear. */
-enum ql_section_flags {
-	QL_SECTION_SINGLE = 1u << 0, /* [type] */
-	QL_SECTION_MULTI = 1u << 1,  /* [type.ID], ID a QEMU id */
+/* ------------------------------------------------------------------------
+ * Keys
+ * ------------------------------------------------------------------------ */
+
+/* What a key's value must be; the core checks it before the plugin runs. */
+enum ql_key_kind {
+	QL_KEY_STRING = 1, /* any text */
+	QL_KEY_UINT,       /* decimal digits, no sign or leading zero, in
+			    * [min, max] (max 0: no upper bound) */
+	QL_KEY_SIZE,       /* digits with an optional K, M, G or T suffix
+			    * (powers of 1024, either case); a bare number
+			    * counts in unit bytes (unit 0: 1).  Emitted as
+			    * written, a bare number with unit's suffix added
+			    * (unless QL_KEY_RAW) */
+	QL_KEY_BOOL,       /* on/off, yes/no, true/false; emitted on/off
+			    * (unless QL_KEY_RAW) */
+	QL_KEY_CHOICE,     /* one of choices, case-sensitive; "did you mean" */
+	QL_KEY_REF,        /* the ID of a [ref.ID] section of this config */
+	QL_KEY_LIST,       /* items separated by blanks; each item becomes
+			    * the same QEMU key again: a = x y -> a=x,a=y */
+	QL_KEY_PATH,       /* a file name: not empty */
+};
+
+/* Flags of a key. */
+enum ql_key_flags {
+	QL_KEY_REQUIRED = 1u << 0, /* missing: "missing key 'K', expected WHAT" */
+	QL_KEY_HEAD = 1u << 1,     /* the option's implied first value, written
+				    * without "key=" (-device DRIVER,...) */
+	QL_KEY_RAW = 1u << 2,      /* emitted exactly as written (only checked) */
+	QL_KEY_EARLY = 1u << 3,    /* emitted right after the head, in table
+				    * order, not in file order */
+	QL_KEY_ARG = 1u << 4,      /* not part of the option: its own argv words
+				    * "QEMU VALUE" (qemu is the flag, such as
+				    * "-kernel"; the value is not escaped), or
+				    * for a boolean just "QEMU" when on; in
+				    * table order, after the option */
+	QL_KEY_HOOK = 1u << 5,     /* checked, but the generic emitter leaves it
+				    * out: the emit hook uses it */
 };
 
 /*
- * One INI section type a plugin owns.  name is lower-case ([a-z][a-z0-9_-]*).
- * keys is a NULL-terminated list of the keys the section accepts; the core
- * rejects any other key (with a suggestion) before calling the plugin.  NULL
- * means "any key": the plugin passes unknown keys through to QEMU.
+ * One key of a section type.  Arrays of keys end with a NULL name; the
+ * section type gives sizeof(struct ql_key) as key_size (QL_KEYS does).
  */
-struct ql_section_type {
-	const char *name;
-	unsigned flags;
-	const char *const *keys;
+struct ql_key {
+	const char *name;       /* 2.0: INI key, lower case ([a-z0-9_.-]+) */
+	uint32_t kind;          /* 2.0: enum ql_key_kind */
+	uint32_t flags;         /* 2.0: enum ql_key_flags */
+	const char *qemu;       /* 2.0: QEMU's name if not name (for QL_KEY_ARG
+				 * the flag), or NULL */
+	const char *what;       /* 2.0: what is expected, for messages ("a
+				 * machine type such as q35 or pc"), or NULL
+				 * (derived from the kind) */
+	uint64_t min, max;      /* 2.0: QL_KEY_UINT range */
+	uint64_t unit;          /* 2.0: QL_KEY_SIZE: bytes of a bare number */
+	const char *const *choices; /* 2.0: QL_KEY_CHOICE, NULL-terminated */
+	const char *ref;        /* 2.0: QL_KEY_REF: the section type named */
+	const char *dflt;       /* 2.0: value emitted when the key is absent
+				 * (only for QL_KEY_HEAD), or NULL */
+};
+
+/* ------------------------------------------------------------------------
+ * Section types
+ * ------------------------------------------------------------------------ */
+
+/* Where a section type may appear, and what it does with other keys. */
+enum ql_section_flags {
+	QL_SECTION_SINGLE = 1u << 0, /* [type] */
+	QL_SECTION_MULTI = 1u << 1,  /* [type.ID], ID a QEMU id */
+	QL_SECTION_PASS = 1u << 2,   /* keys it does not declare pass through to
+				      * QEMU as key=value, in file order (else
+				      * they are errors, with a suggestion) */
 };
 
 /* Opaque: the section being emitted and the output it goes to. */
@@ -72,11 +147,14 @@ struct ql_ctx;
 struct ql_host_api;
 
 /*
- * Called once per section instance, in argv order (see struct ql_plugin's
- * order).  Returns 0, or a negative errno value
- * after reporting the problem with api->error().  On failure the core keeps
- * going with the other sections (so the user sees every error at once) but
- * discards the output.
+ * The emit hook of a section type, called once per section instance in
+ * argv order, after the core checked the declared keys (and reported what
+ * was wrong: a getter of a key that failed returns -EINVAL without a new
+ * message).  It may call api->emit_section() for the generic form.
+ * Returns 0, or a negative errno value after reporting the problem with
+ * api->error() (no new report is needed if the core already reported one
+ * for the section).  On failure the core keeps going with the other
+ * sections, so the user sees every error at once, but discards the output.
  */
 typedef int ql_emit_fn(struct ql_ctx *ctx, const struct ql_host_api *api);
 
@@ -89,35 +167,40 @@ typedef int ql_emit_fn(struct ql_ctx *ctx, const struct ql_host_api *api);
 typedef int ql_open_fn(const char *arg, char *msg, size_t msglen);
 
 /*
- * The plugin descriptor, ABI 1.0.  Define it with QL_PLUGIN_HEADER first:
+ * One INI section type.  Arrays end with a NULL name; the descriptor gives
+ * sizeof(struct ql_section_type) as section_size (QL_PLUGIN_HEADER does).
  *
- *   QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
- *           QL_PLUGIN_HEADER,
- *           .name = "memory", ...
- *   };
+ * The generic emitter (no emit hook, or api->emit_section from one) writes
+ *     OPTION HEAD,EARLY...,ID_KEY=ID,KEY=VALUE...  ARG...
+ * the head key bare, then the QL_KEY_EARLY keys in table order, then
+ * id_key=ID for a [type.ID] section, then every other key (declared or,
+ * with QL_SECTION_PASS, not) in file order, values escaped for QEMU; then
+ * the QL_KEY_ARG keys as words of their own.  With option NULL only the
+ * QL_KEY_ARG keys are written.
  */
-struct ql_plugin {
-	uint32_t magic;        /* QL_PLUGIN_MAGIC */
-	uint16_t abi_major;    /* QL_ABI_MAJOR the plugin was built with */
-	uint16_t abi_minor;    /* QL_ABI_MINOR the plugin was built with */
-	uint32_t struct_size;  /* sizeof(struct ql_plugin) at build time */
-	const char *name;      /* equal to the file stem: "memory" for memory.so */
-	const char *version;   /* the plugin's own version, free form */
-	const char *description; /* one line, no trailing period */
-	const struct ql_section_type *sections; /* ends with a NULL name */
-	int order;             /* argv position of its options: lower first;
-				* ties by plugin name, then file order */
-	ql_emit_fn *emit;
+struct ql_section_type {
+	const char *name;       /* 2.0: lower case ([a-z][a-z0-9_-]*) */
+	uint32_t flags;         /* 2.0: enum ql_section_flags */
+	int32_t order;          /* 2.0: argv position of its options: lower
+				 * first; ties by plugin name, then file
+				 * order (see enum ql_order) */
+	const char *option;     /* 2.0: the generic emitter's QEMU option
+				 * ("-device"), or NULL */
+	const char *id_key;     /* 2.0: QEMU key that gets a [type.ID]
+				 * section's ID ("id"), or NULL; a key of
+				 * that name in the section is refused */
+	const struct ql_key *keys; /* 2.0: declared keys, or NULL */
+	uint32_t key_size;      /* 2.0: sizeof(struct ql_key) */
+	ql_emit_fn *emit;       /* 2.0: hook, or NULL: the generic emitter */
 };
 
-#define QL_PLUGIN_HEADER                                       \
-	.magic = QL_PLUGIN_MAGIC, .abi_major = QL_ABI_MAJOR,       \
-	.abi_minor = QL_ABI_MINOR, .struct_size = sizeof(struct ql_plugin)
+/* .keys and .key_size of a section type in one go. */
+#define QL_KEYS(array) .keys = (array), .key_size = sizeof(struct ql_key)
 
 /* Order numbers of the standard families (the documented argv order). */
 enum ql_order {
-	QL_ORDER_NAME = 0,     /* [qemu] name (core) */
-	QL_ORDER_UUID = 10,    /* [qemu] uuid (core) */
+	QL_ORDER_NAME = 0,     /* [qemu] name: -name (core) */
+	QL_ORDER_UUID = 10,    /* [qemu] uuid: -uuid (core) */
 	QL_ORDER_ADD_FD = 15,  /* [fd.NAME] -add-fd (core) */
 	QL_ORDER_MACHINE = 20,
 	QL_ORDER_CPU = 30,
@@ -135,6 +218,35 @@ enum ql_order {
 	QL_ORDER_SWITCHES = 1000, /* [qemu] switches (core) */
 };
 
+/* ------------------------------------------------------------------------
+ * The descriptor
+ * ------------------------------------------------------------------------ */
+
+/*
+ * The plugin descriptor.  Define it with QL_PLUGIN_HEADER first:
+ *
+ *   QL_PLUGIN_EXPORT const struct ql_plugin QL_PLUGIN_DESCRIPTOR = {
+ *           QL_PLUGIN_HEADER,
+ *           .name = "memory", ...
+ *   };
+ */
+struct ql_plugin {
+	uint32_t magic;        /* 2.0: QL_PLUGIN_MAGIC */
+	uint16_t abi_major;    /* 2.0: QL_ABI_MAJOR the plugin was built with */
+	uint16_t abi_minor;    /* 2.0: QL_ABI_MINOR the plugin was built with */
+	uint32_t struct_size;  /* 2.0: sizeof(struct ql_plugin) */
+	uint32_t section_size; /* 2.0: sizeof(struct ql_section_type) */
+	const char *name;      /* 2.0: equal to the file stem: "memory" */
+	const char *version;   /* 2.0: the plugin's own version, free form */
+	const char *description; /* 2.0: one line, no trailing period */
+	const struct ql_section_type *sections; /* 2.0: ends with a NULL name */
+};
+
+#define QL_PLUGIN_HEADER                                             \
+	.magic = QL_PLUGIN_MAGIC, .abi_major = QL_ABI_MAJOR,             \
+	.abi_minor = QL_ABI_MINOR, .struct_size = sizeof(struct ql_plugin), \
+	.section_size = sizeof(struct ql_section_type)
+
 /* What the core is doing.  Plugins open nothing themselves: fds for QEMU
  * come through fd_pass, whose open function runs in QL_MODE_RUN only. */
 enum ql_mode {
@@ -143,10 +255,16 @@ enum ql_mode {
 	QL_MODE_RUN = 2,
 };
 
+/* ------------------------------------------------------------------------
+ * The host API
+ * ------------------------------------------------------------------------ */
+
 /*
- * The host API, ABI 1.0.  Every function takes the ctx the plugin was called
- * with.  Strings returned are owned by the core and live until the launch
- * is over (QEMU exec'd or the command done).
+ * The host API, ABI 2.0.  Every function takes the ctx the hook was called
+ * with and accepts NULL for every pointer argument: a NULL ctx makes it
+ * return -EINVAL (or NULL, 0), any other NULL is reported as a plugin bug
+ * at the section's line.  Strings returned are owned by the core and live
+ * until the launch is over (QEMU exec'd or the command done).
  *
  * Getters return 1 when the key is present and valid (*out set), 0 when it
  * is absent (*out untouched) and a negative errno value when it is present
@@ -155,11 +273,11 @@ enum ql_mode {
  * Output functions return 0 or -ENOMEM / -EINVAL (the latter reported).
  */
 struct ql_host_api {
-	uint32_t struct_size;  /* sizeof(struct ql_host_api) in the core */
-	uint16_t abi_major;
-	uint16_t abi_minor;
+	uint32_t struct_size;  /* 2.0: sizeof(struct ql_host_api) in the core */
+	uint16_t abi_major;    /* 2.0 */
+	uint16_t abi_minor;    /* 2.0 */
 
-	/* --- the section --- */
+	/* --- the section (all 2.0) --- */
 	/* Section type, lower case: "device". */
 	const char *(*section_type)(const struct ql_ctx *ctx);
 	/* ID as spelled in the file ("Net0"), or NULL for a [type] section. */
@@ -170,7 +288,7 @@ struct ql_host_api {
 	const char *(*key_value)(const struct ql_ctx *ctx, size_t i);
 	enum ql_mode (*mode)(const struct ql_ctx *ctx);
 
-	/* --- typed getters --- */
+	/* --- typed getters (all 2.0) --- */
 	int (*get_string)(struct ql_ctx *ctx, const char *key, const char **out);
 	/* Decimal unsigned integer within [min, max]. */
 	int (*get_uint)(struct ql_ctx *ctx, const char *key, uint64_t min,
@@ -185,7 +303,7 @@ struct ql_host_api {
 	int (*get_enum)(struct ql_ctx *ctx, const char *key,
 			const char *const *choices, size_t *out);
 
-	/* --- output --- */
+	/* --- output (all 2.0) --- */
 	/* Append one raw argv word (no escaping: for -kernel PATH etc.). */
 	int (*arg)(struct ql_ctx *ctx, const char *word);
 	/*
@@ -209,8 +327,7 @@ struct ql_host_api {
 	/*
 	 * Hand a file descriptor to QEMU.  *qemu_fd receives the number QEMU
 	 * will see, the same in every mode.  Nothing is opened now: in
-	 * QL_MODE_RUN the core calls the plugin's open(arg, ...) after every
-	 * section has
+	 * QL_MODE_RUN the core calls open(arg, ...) after every section has
 	 * been read without error, places the fd at *qemu_fd and owns it; a
 	 * failure is reported at key's line (key may be NULL).  arg must live
 	 * as long as the launch: a string from the host API, or a literal.
@@ -221,6 +338,7 @@ struct ql_host_api {
 	/*
 	 * Record that key refers to the section [type.id]; the core reports the
 	 * key's line if no such section exists once every section is read.
+	 * (A QL_KEY_REF key needs no call: the core records it.)
 	 */
 	int (*require_id)(struct ql_ctx *ctx, const char *key, const char *type,
 			  const char *id);
@@ -232,9 +350,24 @@ struct ql_host_api {
 	 */
 	int (*error)(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
 		QL_PRINTF(3, 4);
+	int (*verror)(struct ql_ctx *ctx, const char *key, const char *fmt,
+		      va_list ap) QL_PRINTF(3, 0);
+
+	/*
+	 * A string formatted like printf, owned by the core and valid until
+	 * the launch is over: for building values and arg()s without buffers.
+	 * NULL when out of memory (or for a NULL ctx or fmt).
+	 */
+	const char *(*format)(struct ql_ctx *ctx, const char *fmt, ...)
+		QL_PRINTF(2, 3);
+
+	/* The generic emitter on this section (see struct ql_section_type):
+	 * -EINVAL without a new message if the core reported a problem with
+	 * the section's keys. */
+	int (*emit_section)(struct ql_ctx *ctx);
 };
 
-/* True if the core's host API table has member m (added in some 1.x). */
+/* True if the core's host API table has member m (added in some 2.x). */
 #define QL_HOST_HAS(api, m)                                            \
 	((api)->struct_size >= offsetof(struct ql_host_api, m) + sizeof((api)->m))
 

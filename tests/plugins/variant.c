@@ -3,8 +3,8 @@
  *   GOOD     a well-formed plugin "tgood" owning [tsingle] and [tmulti.ID]
  *   NOSYM    exports no descriptor at all
  *   MAGIC    wrong magic number
- *   ABI2     built for ABI 2 (exports ql_plugin_v2)
- *   FUTURE   needs ABI 1.99
+ *   ABI3     built for ABI 3 (exports ql_plugin_v3)
+ *   FUTURE   needs ABI 2.99
  *   NAME     descriptor name differs from the file name
  *   DUP      claims [tsingle] too
  *   SILENT   fails without reporting why
@@ -61,33 +61,51 @@ static int open_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	return api->opt_begin(ctx, "-x");
 }
 
+#if defined(SILENT)
+#define EMIT silent_emit
+#elif defined(OPEN)
+#define EMIT open_emit
+#elif defined(QUIET)
+#define EMIT quiet_emit
+#else
+#define EMIT good_emit
+#endif
+
 __attribute__((unused))
-static const char *const single_keys[] = { "a", "b", NULL };
+static const struct ql_key single_keys[] = {
+	{ .name = "a", .kind = QL_KEY_STRING },
+	{ .name = "b", .kind = QL_KEY_STRING },
+	{ .name = NULL },
+};
+
+#define PASS(n, f) { .name = n, .flags = (f) | QL_SECTION_PASS, .order = 500, .emit = EMIT }
 
 __attribute__((unused))
 static const struct ql_section_type sections[] = {
 #if defined(GOOD)
-	{ "tsingle", QL_SECTION_SINGLE, single_keys },
-	{ "tmulti", QL_SECTION_MULTI, NULL },
+	{ .name = "tsingle", .flags = QL_SECTION_SINGLE, .order = 500, QL_KEYS(single_keys),
+	  .emit = EMIT },
+	PASS("tmulti", QL_SECTION_MULTI),
 #elif defined(DUP)
-	{ "tsingle", QL_SECTION_SINGLE, single_keys },
+	{ .name = "tsingle", .flags = QL_SECTION_SINGLE, .order = 500, QL_KEYS(single_keys),
+	  .emit = EMIT },
 #elif defined(SILENT)
-	{ "tsilent", QL_SECTION_SINGLE, NULL },
+	PASS("tsilent", QL_SECTION_SINGLE),
 #elif defined(OPEN)
-	{ "topen", QL_SECTION_SINGLE, NULL },
+	PASS("topen", QL_SECTION_SINGLE),
 #elif defined(QUIET)
-	{ "tquiet", QL_SECTION_MULTI, NULL },
+	PASS("tquiet", QL_SECTION_MULTI),
 #else
-	{ "tother", QL_SECTION_SINGLE, NULL },
+	PASS("tother", QL_SECTION_SINGLE),
 #endif
-	{ NULL, 0, NULL },
+	{ .name = NULL },
 };
 
 #if defined(NOSYM)
 QL_PLUGIN_EXPORT const int tnosym_marker = 1;
 #else
-#if defined(ABI2)
-#define DESCRIPTOR ql_plugin_v2
+#if defined(ABI3)
+#define DESCRIPTOR ql_plugin_v3
 #else
 #define DESCRIPTOR QL_PLUGIN_DESCRIPTOR
 #endif
@@ -96,8 +114,8 @@ QL_PLUGIN_EXPORT const int tnosym_marker = 1;
 #else
 #define MAGIC_VALUE QL_PLUGIN_MAGIC
 #endif
-#if defined(ABI2)
-#define MAJOR_VALUE 2
+#if defined(ABI3)
+#define MAJOR_VALUE 3
 #else
 #define MAJOR_VALUE QL_ABI_MAJOR
 #endif
@@ -111,6 +129,7 @@ QL_PLUGIN_EXPORT const struct ql_plugin DESCRIPTOR = {
 	.abi_major = MAJOR_VALUE,
 	.abi_minor = MINOR_VALUE,
 	.struct_size = sizeof(struct ql_plugin),
+	.section_size = sizeof(struct ql_section_type),
 #if defined(NAME)
 	.name = "other",
 #else
@@ -119,15 +138,5 @@ QL_PLUGIN_EXPORT const struct ql_plugin DESCRIPTOR = {
 	.version = "0.1",
 	.description = "loader test plugin",
 	.sections = sections,
-	.order = 500,
-#if defined(SILENT)
-	.emit = silent_emit,
-#elif defined(OPEN)
-	.emit = open_emit,
-#elif defined(QUIET)
-	.emit = quiet_emit,
-#else
-	.emit = good_emit,
-#endif
 };
 #endif
