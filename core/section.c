@@ -89,7 +89,12 @@ static int check_value(struct ql_ctx *ctx, const struct ql_key *d, const struct 
 
 	switch (d->kind) {
 	case QL_KEY_UINT:
-		return api->get_uint(ctx, k->name, d->min, d->max ? d->max : UINT64_MAX, &u);
+		if (d->max)
+			return api->get_uint(ctx, k->name, d->min, d->max, &u);
+		if (val_uint(k->value, &u) < 0 || u < d->min)
+			return host_error(ctx, k->name, "invalid value '%s', expected a whole number of at least %llu",
+					  k->value, (unsigned long long)d->min);
+		return 1;
 	case QL_KEY_SIZE:
 		return api->get_size(ctx, k->name, d->unit ? d->unit : 1, &u);
 	case QL_KEY_BOOL:

@@ -37,6 +37,9 @@ const char *tu_write(const char *name, const char *text, size_t len)
 
 struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 {
+	/* the built-ins of this build too: a --with-builtin-plugins build
+	 * has no .so for them */
+	struct plg_filter f = { .builtins = plg_builtins };
 	struct strv p = STRV_INIT;
 	struct plg_set *set = NULL;
 
@@ -44,7 +47,7 @@ struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 		dir = getenv("QLAUNCH_PLUGIN_DIR");
 	ck_assert_msg(dir != NULL, "QLAUNCH_PLUGIN_DIR is not set");
 	ck_assert_int_eq(sv_push(&p, dir), 0);
-	plg_load_all(&p, NULL, bld_core_types, dg, &set);
+	plg_load_all(&p, &f, bld_core_types, dg, &set);
 	sv_release(&p);
 	return set;
 }
@@ -61,15 +64,25 @@ char *tu_join_diag(const struct diag *dg)
 char *tu_build(const char *ini, char **errors)
 {
 	struct diag dg = DIAG_INIT;
+	struct plg_set *set = tu_plugins(NULL, &dg);
+	char *out;
+
+	ck_assert_msg(!dg_failed(&dg), "plugins failed to load");
+	out = tu_build_set(set, ini, errors);
+	plg_set_free(set);
+	dg_release(&dg);
+	return out;
+}
+
+char *tu_build_set(const struct plg_set *set, const char *ini, char **errors)
+{
+	struct diag dg = DIAG_INIT;
 	struct launch l;
-	struct plg_set *set;
 	struct cfg *cfg = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	char *out = NULL;
 
 	*errors = NULL;
-	set = tu_plugins(NULL, &dg);
-	ck_assert_msg(!dg_failed(&dg), "plugins failed to load");
 	if (cfg_load(tu_write("t.ini", ini, strlen(ini)), &dg, &cfg) == 0 &&
 	    bld_launch(cfg, set, QL_MODE_PRINT, "/usr/bin/qemu", NULL, &dg, &l) == 0) {
 		for (size_t i = 1; i < l.argv.n; i++)
@@ -81,7 +94,6 @@ char *tu_build(const char *ini, char **errors)
 		*errors = tu_join_diag(&dg);
 	}
 	cfg_free(cfg);
-	plg_set_free(set);
 	dg_release(&dg);
 	return out;
 }

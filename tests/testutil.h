@@ -14,7 +14,8 @@ const char *tu_tmpdir(void);
 /* Write text to TMPDIR/name; returns the path (static storage per call
  * site is not kept: the caller copies if needed; valid until next call). */
 const char *tu_write(const char *name, const char *text, size_t len);
-/* Load plugins from dir only (NULL: $QLAUNCH_PLUGIN_DIR). */
+/* Load plugins from dir only (NULL: $QLAUNCH_PLUGIN_DIR), and the
+ * built-ins of this build. */
 struct plg_set *tu_plugins(const char *dir, struct diag *dg);
 /*
  * Build the argv for an INI text with the standard plugins.  Returns the
@@ -22,6 +23,8 @@ struct plg_set *tu_plugins(const char *dir, struct diag *dg);
  * errors, joined with '\n', are then in *errors.  Both malloc'd.
  */
 char *tu_build(const char *ini, char **errors);
+/* The same with the plugins of set. */
+char *tu_build_set(const struct plg_set *set, const char *ini, char **errors);
 /* Join a diag's messages with '\n' (malloc'd). */
 char *tu_join_diag(const struct diag *dg);
 void tu_cleanup(void);
