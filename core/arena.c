@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Blocks stay under glibc's mmap threshold, so they come from the heap. */
+/* Blocks stay under glibc's mmap threshold, so they come from the heap.
+ * The first is small: most configs are a few hundred bytes, and every page
+ * a launch touches costs a fault. */
 #define ARENA_BLOCK 65536
+#define ARENA_FIRST 4096
 
 struct arena_block {
 	struct arena_block *next;
@@ -44,7 +47,9 @@ char *ar_strndup(struct arena *a, const char *s, size_t n)
 			a->head = b;
 		}
 	} else if (!b || b->cap - b->used < n + 1) {
-		b = new_block(ARENA_BLOCK - sizeof(*b));
+		size_t cap = (b || n + 1 > ARENA_FIRST / 2 ? ARENA_BLOCK : ARENA_FIRST) - sizeof(*b);
+
+		b = new_block(cap);
 		if (!b)
 			return NULL;
 		b->next = a->head;

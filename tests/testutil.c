@@ -37,9 +37,9 @@ const char *tu_write(const char *name, const char *text, size_t len)
 
 struct plg_set *tu_plugins(const char *dir, struct diag *dg)
 {
-	/* the built-ins of this build too: a --with-builtin-plugins build
-	 * has no .so for them */
-	struct plg_filter f = { .builtins = plg_builtins };
+	/* the standard plugins come with this build's built-ins: a
+	 * --with-builtin-plugins build has no .so for them */
+	struct plg_filter f = { .builtins = dir ? NULL : plg_builtins };
 	struct strv p = STRV_INIT;
 	struct plg_set *set = NULL;
 

@@ -14,8 +14,8 @@ const char *tu_tmpdir(void);
 /* Write text to TMPDIR/name; returns the path (static storage per call
  * site is not kept: the caller copies if needed; valid until next call). */
 const char *tu_write(const char *name, const char *text, size_t len);
-/* Load plugins from dir only (NULL: $QLAUNCH_PLUGIN_DIR), and the
- * built-ins of this build. */
+/* Load plugins from dir only (NULL: the standard plugins, from
+ * $QLAUNCH_PLUGIN_DIR and the built-ins of this build). */
 struct plg_set *tu_plugins(const char *dir, struct diag *dg);
 /*
  * Build the argv for an INI text with the standard plugins.  Returns the
