@@ -1,17 +1,22 @@
 #!/bin/bash
-# bench/run.sh [BUILD_DIR]: measure qlaunch's launch overhead, its scaling
-# with the number of sections, its peak memory and the cost of loading the
-# plugins, on this machine, in one run (about 1-2 minutes).
+# bench/run.sh [BUILD_DIR [BUILTIN_BUILD_DIR]]: measure qlaunch's launch
+# overhead, its scaling with the number of sections, its peak memory and the
+# cost of loading the plugins, on this machine, in one run (about 5 minutes).
 #
 # BUILD_DIR is a built tree (default: this repository): BUILD_DIR/core/qlaunch
-# and the plugins in BUILD_DIR/plugins/.libs are measured.  Writes
+# and the plugins in BUILD_DIR/plugins/.libs are measured.  BUILTIN_BUILD_DIR
+# is a tree built with ./configure --with-builtin-plugins=all; without one,
+# the script builds one from the repository's tracked files in a temporary
+# directory, so that both builds are measured side by side in one run.  Writes
 # bench/results/results.md (also printed), bench/results/sections.png and the
 # raw data next to them.  Needs hyperfine, gnuplot, GNU time and a C
 # compiler; the first three are installed with apt-get if missing.
 #
 # What is measured (hyperfine medians, wall clock, -N: no shell):
 #   1. launch overhead = 'qlaunch run reference.ini' - '/bin/true', where
-#      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true;
+#      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true,
+#      for the default build (13 plugins loaded with dlopen) and the built-in
+#      one, each also as a ratio to 'exec1 /bin/true';
 #      next to it the floor of any exec-in-place launcher on this machine,
 #      'exec1 /bin/true' - '/bin/true' (bench/exec1.c only calls execv)
 #      and, for examples/minimal.ini (4 of the 13 plugins used), the launch
@@ -51,6 +56,7 @@ base_runs=60
 
 # Targets.
 t_launch_ms=1       # launch overhead
+t_builtin_ratio=1.3 # built-in build: run reference.ini / exec1 /bin/true
 t_own10k_ms=50      # qlaunch's own work for 10,000 sections
 t_rss_kib=4096      # max RSS of print reference.ini
 
@@ -93,6 +99,27 @@ $qlx check "$ref" || die "$ref is not valid for this build"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qlaunch-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$results"
+
+# --- the built-in build -------------------------------------------------------
+# Every standard plugin compiled into qlaunch; its prefix is a directory that
+# does not exist, so no installed plugin file masks a built-in.
+if [ -n "${2:-}" ]; then
+	bbuild=$(cd "$2" && pwd)
+else
+	bbuild=$tmp/builtin
+	echo "bench: building a copy with --with-builtin-plugins=all in $bbuild" >&2
+	mkdir "$bbuild"
+	(cd "$repo" && git ls-files | tar -T - -cf -) | (cd "$bbuild" && tar -xf -)
+	(cd "$bbuild" && autoreconf -fi >/dev/null 2>&1 &&
+		./configure -q --prefix="$tmp/none" --with-builtin-plugins=all >/dev/null 2>&1 &&
+		make -j"$(nproc)" >/dev/null 2>&1) || die "could not build the built-in copy"
+fi
+bql=$bbuild/core/qlaunch
+[ -x "$bql" ] && [ "$(head -c2 "$bql")" != "#!" ] || die "$bql is not a built qlaunch binary"
+nbuiltin=$("$bql" -s none plugins | awk '$NF == "built-in" { n++ } END { print n + 0 }')
+[ "$nbuiltin" -eq 13 ] || die "expected 13 built-in plugins in $bql, found $nbuiltin"
+bqlx="$bql -s none"
+$bqlx check "$ref" || die "$ref is not valid for the built-in build"
 
 "$cc" -O2 -Wall -o "$tmp/exec1" "$here/exec1.c" || die "could not build exec1"
 "$cc" -O2 -Wall -shared -fPIC -o "$tmp/iniclock.so" "$here/iniclock.c" -ldl ||
@@ -154,7 +181,8 @@ hf_rounds base "$base_rounds" "$base_runs" \
 	"$ql -s none -P $tmp/noplugins run $tmp/q0.ini" \
 	"$tmp/exec1 /bin/true" \
 	"$ql -s none -P $tmp/all --qemu /bin/true run $small" \
-	"$ql -s none -P $tmp/indexed --qemu /bin/true run $small"
+	"$ql -s none -P $tmp/indexed --qemu /bin/true run $small" \
+	"$bqlx run $ref"
 true_ms=$(med base 1)
 run_ms=$(med base 2)
 version_ms=$(med base 3)
@@ -163,6 +191,11 @@ run0_ms=$(med base 5)
 exec1_ms=$(med base 6)
 small_all_ms=$(calc "$(med base 7) - $true_ms")
 small_idx_ms=$(calc "$(med base 8) - $true_ms")
+brun_ms=$(med base 9)
+blaunch_ms=$(calc "$brun_ms - $true_ms")
+blaunch_cpu=$(calc "$(cpu base 9) - $(cpu base 1)")
+ratio=$(calc "$run_ms / $exec1_ms")
+bratio=$(calc "$brun_ms / $exec1_ms")
 floor_ms=$(calc "$exec1_ms - $true_ms")
 over_floor_ms=$(calc "$run_ms - $exec1_ms")
 launch0_ms=$(calc "$run0_ms - $true_ms")
@@ -240,6 +273,7 @@ fi
 
 # --- report -----------------------------------------------------------------
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "PASS" : "FAIL" }'; }
+verdict_le() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "PASS" : "FAIL" }'; }
 own10k=$(row 10000 4)
 md=$results/results.md
 {
@@ -261,6 +295,10 @@ md=$results/results.md
 	echo "| \`qlaunch run\` reference.ini (13 plugins, 20 devices, QEMU = /bin/true) | $run_ms ms | | |"
 	echo "| **launch overhead** (run − /bin/true) | **$launch_ms ms** (CPU: $launch_cpu ms) | < $t_launch_ms ms | $(verdict "$launch_ms" "$t_launch_ms") |"
 	echo "| floor: one more execve, \`exec1 /bin/true\` − /bin/true (bench/exec1.c: execv and nothing else) | $floor_ms ms | | info |"
+	echo "| \`exec1 /bin/true\` | $exec1_ms ms | | |"
+	echo "| default build (13 plugins, dlopen): \`run\` reference.ini / exec1 | $run_ms ms = **${ratio}x** | | info |"
+	echo "| built-in build (\`--with-builtin-plugins=all\`): \`run\` reference.ini / exec1 | $brun_ms ms = **${bratio}x** | ≤ ${t_builtin_ratio}x | $(verdict_le "$bratio" "$t_builtin_ratio") |"
+	echo "| built-in build: launch overhead (run − /bin/true) | $blaunch_ms ms (CPU: $blaunch_cpu ms) | | info |"
 	echo "| launch overhead above that floor (run − exec1 /bin/true) | $over_floor_ms ms | | info |"
 	echo "| launch overhead with no plugins (\`run\` of a [qemu]-only config, 0 plugins) − /bin/true | $launch0_ms ms (CPU: $launch0_cpu ms) | | info |"
 	echo "| launch overhead of examples/minimal.ini (uses 4 of the 13 plugins): all 13 loaded / with plugins.index (4 loaded) | $small_all_ms / $small_idx_ms ms | | info |"

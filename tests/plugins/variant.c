@@ -9,6 +9,7 @@
  *   DUP      claims [tsingle] too
  *   SILENT   fails without reporting why
  *   OPEN     leaves an option open
+ *   MASKVGA  a file "vga" owning [vga]: masks a built-in vga plugin
  * The file name (stem) of each is given as STEM.
  */
 #include <qlaunch/plugin.h>
@@ -95,6 +96,8 @@ static const struct ql_section_type sections[] = {
 	PASS("topen", QL_SECTION_SINGLE),
 #elif defined(QUIET)
 	PASS("tquiet", QL_SECTION_MULTI),
+#elif defined(MASKVGA)
+	PASS("vga", QL_SECTION_SINGLE),
 #else
 	PASS("tother", QL_SECTION_SINGLE),
 #endif
