@@ -46,10 +46,10 @@ PLUGINDIR=/usr/lib/qlaunch/plugins
 PLUGINS="chardev cpu devices fsdev global kernel machine memory objects qmp rtc smp vga"
 PKGS="qlaunch qlaunch-plugins qlaunch-dev"
 
+installed=0
 # $tmp, ok, not_ok, check, note, done_testing; keep_tmp=1 keeps $tmp
 . "$here/tests/lib.sh"
 finish() { done_testing packaging; }
-installed=0
 test_cleanup() {
 	if [ "$installed" = 1 ]; then
 		# shellcheck disable=SC2086

@@ -76,9 +76,9 @@ unset QLAUNCH_PLUGIN_PATH MAKEFLAGS MFLAGS GNUMAKEFLAGS MAKELEVEL MAKEFILES DEST
 PKG_CONFIG_PATH=$libdir/pkgconfig
 export PKG_CONFIG_PATH
 
+installed=
 . "$(dirname "$0")/lib.sh"
 work=$tmp/plugin
-installed=
 # shellcheck disable=SC2317 # (called from the EXIT trap)
 test_cleanup() {
 	# Never leave the plugin in the prefix, even after a failed check.
