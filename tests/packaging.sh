@@ -8,7 +8,7 @@
 #    what .gitignore excludes (build products) -- into a temp dir, so
 #    edits in progress are included and the work tree is not touched.
 # 2. Builds it there with 'dpkg-buildpackage -us -uc -b' (which runs
-#    'make check'; the QEMU tests skip themselves if QEMU is absent).
+#    'make check'; the QEMU tests skip their QEMU checks if QEMU is absent).
 # 3. Runs 'lintian --fail-on error' on the .changes.
 # 4. Installs qlaunch, qlaunch-plugins and qlaunch-dev with 'dpkg -i', checks
 #    the installed command, plugins and SDK, and removes them again with
@@ -17,7 +17,8 @@
 #
 # Installs missing tools (dpkg-dev, debhelper, lintian, build dependencies)
 # with apt-get.  Prints one "ok N - ..." or "not ok N - ..." line per check
-# and a closing "packaging: N passed, N failed"; exits 1 if any check failed.
+# (tests/lib.sh), the plan and a closing "packaging: N passed, N failed,
+# N skipped"; exits 1 if any check failed.
 # --keep leaves the temp dir (build log, .debs) in place and says where.
 # Packages qlaunch* installed before the run are purged by it as well.
 # Takes about 3-5 minutes on a 2-core machine (configure, build and
@@ -25,9 +26,9 @@
 set -u
 
 here=$(cd "$(dirname "$0")/.." && pwd) || exit 1
-keep=0
+keep_tmp=0
 case ${1:-} in
---keep) keep=1 ;;
+--keep) keep_tmp=1 ;;
 '') ;;
 *) echo "usage: $0 [--keep]" >&2; exit 2 ;;
 esac
@@ -45,40 +46,17 @@ PLUGINDIR=/usr/lib/qlaunch/plugins
 PLUGINS="chardev cpu devices fsdev global kernel machine memory objects qmp rtc smp vga"
 PKGS="qlaunch qlaunch-plugins qlaunch-dev"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-# check DESC CMD...: ok if CMD succeeds
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-# show FILE: indent a file into the output (for a failure's details)
-show() { sed 's/^/#   /' "$1"; }
-finish() {
-	echo "packaging: $((n - fails)) passed, $fails failed"
-	[ "$fails" -eq 0 ]
-	exit $?
-}
-
-tmp=$(mktemp -d /tmp/qlaunch-packaging.XXXXXX) || exit 1
 installed=0
-cleanup() {
+# $tmp, ok, not_ok, check, note, done_testing; keep_tmp=1 keeps $tmp
+. "$here/tests/lib.sh"
+finish() { done_testing packaging; }
+test_cleanup() {
 	if [ "$installed" = 1 ]; then
 		# shellcheck disable=SC2086
 		dpkg --purge $PKGS >"$tmp/remove.log" 2>&1 ||
-			{ echo "# dpkg --purge failed:"; show "$tmp/remove.log"; }
-	fi
-	if [ "$keep" = 1 ]; then
-		echo "# kept $tmp"
-	else
-		rm -rf "$tmp"
+			{ echo "# dpkg --purge failed:"; note "$tmp/remove.log"; }
 	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 start=$(date +%s)
 
@@ -95,7 +73,7 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		$missing >>"$tmp/apt.log" 2>&1 ||
-		{ not_ok "install tools:$missing"; show "$tmp/apt.log"; finish; }
+		{ not_ok "install tools:$missing"; note "$tmp/apt.log"; finish; }
 fi
 
 # --- snapshot of the work tree ------------------------------------------------
@@ -112,7 +90,7 @@ mkdir "$src" || exit 1
 if [ -f "$src/debian/control" ] && [ -f "$src/configure.ac" ]; then
 	ok "snapshot of the work tree in $src ($(find "$src" -type f | wc -l) files)"
 else
-	not_ok "snapshot of the work tree"; show "$tmp/snapshot.log"; finish
+	not_ok "snapshot of the work tree"; note "$tmp/snapshot.log"; finish
 fi
 
 # --- build dependencies --------------------------------------------------------
@@ -121,7 +99,7 @@ if ! (cd "$src" && dpkg-checkbuilddeps) >"$tmp/builddeps.log" 2>&1; then
 	[ "$updated" = 1 ] || apt-get update -q >>"$tmp/apt.log" 2>&1
 	(cd "$src" && DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q \
 		--no-install-recommends ./) >>"$tmp/apt.log" 2>&1 ||
-		{ not_ok "install build dependencies"; show "$tmp/apt.log"; finish; }
+		{ not_ok "install build dependencies"; note "$tmp/apt.log"; finish; }
 fi
 
 # --- build --------------------------------------------------------------------
@@ -137,7 +115,7 @@ if [ "$status" -eq 0 ]; then
 	ok "dpkg-buildpackage -us -uc -b ($((t1 - t0)) s)"
 else
 	not_ok "dpkg-buildpackage -us -uc -b exited $status; last lines of the log:"
-	tail -n 60 "$tmp/build.log" | show /dev/stdin
+	tail -n 60 "$tmp/build.log" | note
 	finish
 fi
 # The test suite ran in the build: say what it counted.
@@ -218,7 +196,7 @@ if dpkg -i $debs >"$tmp/install.log" 2>&1; then
 else
 	installed=1 # half-installed packages are removed too
 	not_ok "dpkg -i qlaunch qlaunch-plugins qlaunch-dev"
-	show "$tmp/install.log"
+	note "$tmp/install.log"
 	finish
 fi
 
@@ -239,7 +217,7 @@ if [ "$status" -eq 0 ] && [ "$listed" = "$want" ]; then
 	ok "qlaunch plugins lists the 13 plugins from $PLUGINDIR"
 else
 	not_ok "qlaunch plugins lists the 13 plugins from $PLUGINDIR (exit $status)"
-	show "$tmp/plugins"
+	note "$tmp/plugins"
 fi
 check "qlaunch reads Debian's plugin set /etc/qlaunch/qlaunch.conf by default" \
 	grep -q /etc/qlaunch/qlaunch.conf "$tmp/plugins"
@@ -280,7 +258,7 @@ if cc -shared -fPIC -fvisibility=hidden -Wall -Werror \
 	ok "a plugin built with the installed SDK loads beside the standard ones"
 else
 	not_ok "a plugin built with the installed SDK loads beside the standard ones"
-	show "$tmp/sdk.log"
+	note "$tmp/sdk.log"
 fi
 
 check "man pages qlaunch(1), qlaunch.ini(5) and qlaunch-plugin(7) are installed" \
@@ -296,7 +274,7 @@ if dpkg --purge $PKGS >"$tmp/remove.log" 2>&1; then
 	check "dpkg --purge removes all three${left:+; left behind: $left}" [ -z "$left" ]
 else
 	not_ok "dpkg --purge qlaunch qlaunch-plugins qlaunch-dev"
-	show "$tmp/remove.log"
+	note "$tmp/remove.log"
 fi
 
 echo "# build+test took $(($(date +%s) - start)) s (dpkg-buildpackage $((t1 - t0)) s)"

@@ -76,42 +76,16 @@ unset QLAUNCH_PLUGIN_PATH MAKEFLAGS MFLAGS GNUMAKEFLAGS MAKELEVEL MAKEFILES DEST
 PKG_CONFIG_PATH=$libdir/pkgconfig
 export PKG_CONFIG_PATH
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sdk-plugin.XXXXXX") || exit 1
-work=$tmp/plugin
 installed=
+. "$(dirname "$0")/lib.sh"
+work=$tmp/plugin
 # shellcheck disable=SC2317 # (called from the EXIT trap)
-cleanup() {
+test_cleanup() {
 	# Never leave the plugin in the prefix, even after a failed check.
 	if [ -n "$installed" ]; then
 		(cd "$work" && "$MAKE" uninstall) >/dev/null 2>&1
 		rm -f "$PLUGINDIR/netdev.so" "$PLUGINDIR/netdev.la"
 	fi
-	chmod -R u+w "$tmp" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-note() { sed 's/^/# /' "$@"; }
-check() { # check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-finish() {
-	echo "1..$n"
-	if [ "$fails" -ne 0 ]; then
-		echo "# FAIL: $fails of $n checks failed"
-		exit 1
-	fi
-	echo "# PASS: all $n checks passed"
-	exit 0
 }
 # Run a build step in $work, its output in $tmp/STEP.log; show the log's
 # end on failure.
@@ -123,7 +97,7 @@ step() { # step NAME COMMAND...
 	else
 		not_ok "plugin build: $name"
 		tail -n 30 "$tmp/$name.log" | note
-		finish
+		done_testing
 	fi
 }
 ql() { "$QLAUNCH" "$@"; }
@@ -137,7 +111,7 @@ for tool in "$MAKE" autoreconf autoconf automake libtoolize pkg-config; do
 done
 if [ -n "$missing" ]; then
 	not_ok "tools found:$missing missing"
-	finish
+	done_testing
 fi
 ok "tools found: make, autoconf, automake, libtool, pkg-config"
 
@@ -146,7 +120,7 @@ if [ -x "$QLAUNCH" ] && [ -f "$libdir/pkgconfig/qlaunch.pc" ] &&
 	ok "qlaunch is installed in $prefix (binary, qlaunch.pc, plugin.h)"
 else
 	not_ok "qlaunch is installed in $prefix (binary, qlaunch.pc, plugin.h)"
-	finish
+	done_testing
 fi
 
 pcdir=$(pkg-config --variable=pcfiledir qlaunch 2>&1)
@@ -158,7 +132,7 @@ check "qlaunch.pc: plugindir is $PLUGINDIR (got '$pcplugindir')" \
 
 if [ -e "$PLUGINDIR/netdev.so" ] || [ -e "$PLUGINDIR/netdev.la" ]; then
 	not_ok "no netdev plugin installed yet (refusing to replace $PLUGINDIR/netdev.*)"
-	finish
+	done_testing
 fi
 ok "no netdev plugin installed yet"
 
@@ -167,7 +141,7 @@ mkdir "$work" || exit 1
 for f in $FILES; do
 	if ! cp "$srcdir/examples/plugin/$f" "$work/$f"; then
 		not_ok "copy examples/plugin/$f"
-		finish
+		done_testing
 	fi
 done
 chmod -R u+w "$work"    # the files may come from a read-only srcdir
@@ -284,4 +258,4 @@ else
 	ok "qlaunch plugins no longer lists netdev"
 fi
 
-finish
+done_testing

@@ -125,10 +125,18 @@ char *tu_shorten(char *s, const char *what, char with)
 int tu_run(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
+	TestResult **tr;
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	/* Only TAP on stdout: check's own report (CK_NORMAL) is off, and
+	 * where a failed test stopped follows as "# " comments. */
+	srunner_set_tap(sr, "-");
+	srunner_run_all(sr, CK_SILENT);
 	failed = srunner_ntests_failed(sr);
+	tr = srunner_failures(sr);
+	for (int i = 0; tr && i < failed; i++)
+		printf("# %s:%d: %s\n", tr_lfile(tr[i]), tr_lno(tr[i]), tr_msg(tr[i]));
+	free(tr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

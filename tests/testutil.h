@@ -31,8 +31,10 @@ void tu_cleanup(void);
 /* Replace every occurrence of what in s (in place) by the letter with;
  * returns s.  Pins messages that contain a temporary path. */
 char *tu_shorten(char *s, const char *what, char with);
-/* Run every test of suite s (one TCase, with the tmpdir fixture when
- * fixture is set); returns main()'s exit status. */
+/* Run every test of suite s and print TAP on stdout: one "ok N - FILE:
+ * TCASE:TEST: ..." or "not ok N - ..." line per test (a crash in fork
+ * mode is a "not ok" too), the plan 1..N, then "# FILE:LINE: message"
+ * for each failure.  Returns main()'s exit status. */
 int tu_run(Suite *s);
 
 #endif

@@ -2,29 +2,41 @@
 # Run the unit tests and the qlaunch command under valgrind: any memory
 # error or definite leak fails.  Needs a built tree (make check builds the
 # test programs first).  Usage: tools/valgrind-check.sh [BUILDDIR]
+# Output: TAP (tests/lib.sh), then "valgrind: N passed, N failed, N skipped".
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src}
+# absolute: check_exec makes $QLAUNCH_FDLIST a [qemu] binary, which must be
+build=$(cd "${1:-$src}" && pwd) || exit 2
+. "$src/tests/lib.sh"
 vg="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
-fails=0
-n=0
 
-run() {
-	desc=$1
+# vg_ok DESC CMD...: CMD succeeds under valgrind
+vg_ok() {
+	_vg_desc=$1
 	shift
-	n=$((n + 1))
-	if "$@" >/tmp/qlaunch-vg.$$ 2>&1; then
-		echo "ok $n - $desc"
+	"$@" >"$tmp/out" 2>&1
+	_vg_status=$?
+	if [ "$_vg_status" -eq 0 ]; then
+		ok "$_vg_desc"
 	else
-		status=$?
-		# a config error is expected for bad configs: only 9 is valgrind's
-		if [ "$status" -eq 9 ] || [ "${expect_ok:-1}" -eq 1 ]; then
-			fails=$((fails + 1))
-			echo "not ok $n - $desc (exit $status)"
-			sed 's/^/#   /' /tmp/qlaunch-vg.$$ | head -40
-		else
-			echo "ok $n - $desc (exit $status, no valgrind error)"
-		fi
+		not_ok "$_vg_desc (exit $_vg_status)"
+		head -n 40 "$tmp/out" | note
+	fi
+}
+# vg_clean DESC CMD...: CMD may fail (a config error is expected for a bad
+# config), but valgrind finds no error: only exit status 9 is valgrind's
+vg_clean() {
+	_vg_desc=$1
+	shift
+	"$@" >"$tmp/out" 2>&1
+	_vg_status=$?
+	if [ "$_vg_status" -eq 0 ]; then
+		ok "$_vg_desc"
+	elif [ "$_vg_status" -eq 9 ]; then
+		not_ok "$_vg_desc (exit 9)"
+		head -n 40 "$tmp/out" | note
+	else
+		ok "$_vg_desc (exit $_vg_status, no valgrind error)"
 	fi
 }
 
@@ -34,17 +46,14 @@ export QLAUNCH_FDLIST="$build/tests/fdlist" QLAUNCH_PLUGIN_SET=none CK_FORK=no
 unset QLAUNCH_PLUGIN_PATH
 
 for t in check_value check_argv check_config check_plugin check_sdk check_plugins check_exec; do
-	expect_ok=1 run "$t under valgrind" $vg "$build/tests/$t"
+	vg_ok "$t under valgrind" $vg "$build/tests/$t"
 done
 for f in "$src"/examples/*.ini; do
-	expect_ok=1 run "print $(basename "$f")" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" print "$f"
+	vg_ok "print $(basename "$f")" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" print "$f"
 done
 for f in "$src"/tests/bad/*.ini; do
 	[ -f "$f" ] || continue
-	expect_ok=0 run "check bad/$(basename "$f")" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" check "$f"
+	vg_clean "check bad/$(basename "$f")" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" check "$f"
 done
-expect_ok=1 run "plugins" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" plugins
-rm -f /tmp/qlaunch-vg.$$
-echo "1..$n"
-echo "valgrind: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+vg_ok "plugins" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" plugins
+done_testing valgrind
