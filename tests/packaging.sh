@@ -222,7 +222,7 @@ fi
 check "qlaunch reads Debian's plugin set /etc/qlaunch/qlaunch.conf by default" \
 	grep -q /etc/qlaunch/qlaunch.conf "$tmp/plugins"
 check "qlaunch's postinst wrote the plugin index $PLUGINDIR/plugins.index, 13 entries" \
-	sh -c 'head -n 1 "$1/plugins.index" | grep -qx "qlaunch-plugin-index 1 abi 1" &&
+	sh -c 'head -n 1 "$1/plugins.index" | grep -qx "qlaunch-plugin-index 1 abi 2" &&
 		[ "$(grep -c "\.so " "$1/plugins.index")" -eq 13 ]' - "$PLUGINDIR"
 
 out=$(ql print "$src/examples/demo.ini" 2>&1)
