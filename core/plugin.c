@@ -383,6 +383,17 @@ static int allowed(struct plg_set *set, const struct plg_filter *filter,
 	return 1;
 }
 
+/* Count the outcome r of loading set->v[set->n]: kept if 0, a reported
+ * failure noted in *failed; returns -ENOMEM (stop) or 0. */
+static int added(struct plg_set *set, int r, int *failed)
+{
+	if (r == 0)
+		set->n++;
+	else if (r != -ENOMEM)
+		*failed = 1;
+	return r == -ENOMEM ? r : 0;
+}
+
 /* Report the names filter->enable asks for that neither a directory nor
  * the built-ins have. */
 static void missing_enabled(const struct plg_filter *filter,
@@ -484,13 +495,10 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 				}
 			}
 		}
-		r = load_one(f->path, stem, &f->st, allow_unsafe, dg, &set->v[set->n]);
-		if (r == -ENOMEM)
-			goto out;
+		r = added(set, load_one(f->path, stem, &f->st, allow_unsafe, dg, &set->v[set->n]),
+			  &failed);
 		if (r < 0)
-			failed = 1;
-		else
-			set->n++;
+			goto out;
 	}
 	for (size_t i = 0; i < nbuiltin; i++) {
 		const struct plg_builtin *b = &builtins[i];
@@ -509,13 +517,9 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 			goto out;
 		if (r == 0)
 			continue;
-		r = load_builtin(b, dg, &set->v[set->n]);
-		if (r == -ENOMEM)
-			goto out;
+		r = added(set, load_builtin(b, dg, &set->v[set->n]), &failed);
 		if (r < 0)
-			failed = 1;
-		else
-			set->n++;
+			goto out;
 	}
 	qsort(set->v, set->n, sizeof(*set->v), cmp_plg);
 	missing_enabled(filter, &seen, dg);
