@@ -307,7 +307,7 @@ struct ql_host_api {
 	/* Append one raw argv word (no escaping: for -kernel PATH etc.). */
 	int (*arg)(struct ql_ctx *ctx, const char *word);
 	/*
-	 * Option builder for comma-separated QEMU options.  opt_begin starts
+	 * 2.0: option builder for comma-separated QEMU options.  opt_begin starts
 	 * "FLAG", opt_value appends a bare (implied-key) value, opt_pair
 	 * appends key=value, opt_end appends FLAG and the joined string to
 	 * argv.  Every value has its commas doubled (QEMU's escaping); a key
@@ -325,7 +325,7 @@ struct ql_host_api {
 	int (*opt_end)(struct ql_ctx *ctx);
 
 	/*
-	 * Hand a file descriptor to QEMU.  *qemu_fd receives the number QEMU
+	 * 2.0: hand a file descriptor to QEMU.  *qemu_fd receives the number QEMU
 	 * will see, the same in every mode.  Nothing is opened now: in
 	 * QL_MODE_RUN the core calls open(arg, ...) after every section has
 	 * been read without error, places the fd at *qemu_fd and owns it; a
@@ -336,7 +336,7 @@ struct ql_host_api {
 		       const char *arg, int *qemu_fd);
 
 	/*
-	 * Record that key refers to the section [type.id]; the core reports the
+	 * 2.0: record that key refers to the section [type.id]; the core reports the
 	 * key's line if no such section exists once every section is read.
 	 * (A QL_KEY_REF key needs no call: the core records it.)
 	 */
@@ -344,9 +344,10 @@ struct ql_host_api {
 			  const char *id);
 
 	/*
-	 * Report a problem as "FILE:LINE: [section] key: message".  key may be
-	 * NULL (the section's header line is used).  Returns -EINVAL, so a
-	 * plugin can write: return api->error(ctx, "size", "...");
+	 * 2.0: report a problem as "FILE:LINE: [section] key: message".  key
+	 * may be NULL (the section's header line is used).  Returns -EINVAL,
+	 * so a plugin can write: return api->error(ctx, "size", "...");
+	 * verror is the same with a va_list.
 	 */
 	int (*error)(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
 		QL_PRINTF(3, 4);
@@ -354,14 +355,14 @@ struct ql_host_api {
 		      va_list ap) QL_PRINTF(3, 0);
 
 	/*
-	 * A string formatted like printf, owned by the core and valid until
+	 * 2.0: a string formatted like printf, owned by the core and valid until
 	 * the launch is over: for building values and arg()s without buffers.
 	 * NULL when out of memory (or for a NULL ctx or fmt).
 	 */
 	const char *(*format)(struct ql_ctx *ctx, const char *fmt, ...)
 		QL_PRINTF(2, 3);
 
-	/* The generic emitter on this section (see struct ql_section_type):
+	/* 2.0: the generic emitter on this section (see struct ql_section_type):
 	 * -EINVAL without a new message if the core reported a problem with
 	 * the section's keys. */
 	int (*emit_section)(struct ql_ctx *ctx);
