@@ -24,16 +24,23 @@
  *
  * ABI promise: within one major version (QL_ABI_MAJOR), members are only
  * ever appended to the structs below, and QL_ABI_MINOR is bumped when that
- * happens; each member says since which minor it exists.  Every struct a
- * plugin hands the core says how big it was when the plugin was built
- * (struct_size, section_size, key_size), so the core reads an older
- * plugin's structs correctly and treats the members they lack as zero.  A
- * core reads any plugin of its major whose minor is not newer than its own;
- * a plugin may test QL_HOST_HAS(api, member) before calling a host function
- * added after 2.0.  Anything else (a removed or reordered member, a changed
- * signature or meaning) bumps QL_ABI_MAJOR and with it the symbol's name.
- * A plugin built for another major is refused with a message naming the
- * file and both ABI versions (see qlaunch-plugin(7)).
+ * happens; each member says since which minor it exists, and a member's
+ * zero value always means "not used".  Every struct a plugin hands the core
+ * says how big it was when the plugin was built (struct_size, section_size,
+ * key_size), so that:
+ *   - a core reads an older plugin's structs and treats the members they
+ *     lack as zero;
+ *   - a core reads a newer plugin's structs up to what it knows, and
+ *     refuses the plugin if it sets a member past that (it would ask for
+ *     something this core cannot do), naming the file: a plugin rebuilt
+ *     against a newer 2.x header that uses nothing new still loads;
+ *   - a size smaller than 2.0's, or larger than the core's own for a
+ *     plugin that claims the core's minor or an older one, is refused.
+ * Host functions added after 2.0 are called only after testing
+ * QL_HOST_HAS(api, member).  Anything else (a removed or reordered member,
+ * a changed signature or meaning) bumps QL_ABI_MAJOR and with it the
+ * symbol's name.  A plugin built for another major is refused with a
+ * message naming the file and both ABI versions (see qlaunch-plugin(7)).
  */
 #ifndef QLAUNCH_PLUGIN_H
 #define QLAUNCH_PLUGIN_H

@@ -4,7 +4,7 @@
  *   NOSYM    exports no descriptor at all
  *   MAGIC    wrong magic number
  *   ABI3     built for ABI 3 (exports ql_plugin_v3)
- *   FUTURE   needs ABI 2.99
+ *   FUTURE   built for ABI 2.99, and sets a descriptor member 2.0 lacks
  *   NAME     descriptor name differs from the file name
  *   DUP      claims [tsingle] too
  *   SILENT   fails without reporting why
@@ -127,11 +127,21 @@ QL_PLUGIN_EXPORT const int tnosym_marker = 1;
 #else
 #define MINOR_VALUE QL_ABI_MINOR
 #endif
+#if defined(FUTURE)
+/* a descriptor of a later minor: one more member, set */
+struct later {
+	struct ql_plugin p;
+	const char *added_in_2_99;
+};
+QL_PLUGIN_EXPORT const struct later DESCRIPTOR = { {
+	.struct_size = sizeof(struct later),
+#else
 QL_PLUGIN_EXPORT const struct ql_plugin DESCRIPTOR = {
+	.struct_size = sizeof(struct ql_plugin),
+#endif
 	.magic = MAGIC_VALUE,
 	.abi_major = MAJOR_VALUE,
 	.abi_minor = MINOR_VALUE,
-	.struct_size = sizeof(struct ql_plugin),
 	.section_size = sizeof(struct ql_section_type),
 #if defined(NAME)
 	.name = "other",
@@ -141,5 +151,8 @@ QL_PLUGIN_EXPORT const struct ql_plugin DESCRIPTOR = {
 	.version = "0.1",
 	.description = "loader test plugin",
 	.sections = sections,
+#if defined(FUTURE)
+	}, "a member this qlaunch does not know"
+#endif
 };
 #endif
