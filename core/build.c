@@ -82,11 +82,15 @@ static int plan(const struct cfg *cfg, const struct registry *reg,
 
 		if (!e) {
 			const char *hint = val_suggest(sec->type, reg->names);
+			const struct reg_entry *h = hint ? reg_find(reg, hint) : NULL;
+			unsigned flags = h ? reg_type(h)->flags : 0;
 
+			/* the form the suggested type takes, the user's if both */
 			if (hint)
 				dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
-					 "unknown section type '%s', did you mean [%s%s]?",
-					 sec->type, hint, sec->id ? ".ID" : "");
+					 "unknown section type '%s', did you mean [%s%s]?", sec->type, hint,
+					 !(flags & QL_SECTION_SINGLE) || (sec->id && (flags & QL_SECTION_MULTI)) ?
+					 ".ID" : "");
 			else
 				dg_error(dg, cfg_where(cfg, sec->file), sec->line, sec->name, NULL,
 					 "unknown section type '%s': no plugin handles it (see 'qlaunch plugins')",

@@ -12,6 +12,16 @@
 #include "strmap.h"
 #include "value.h"
 
+/* The file a key (or, if k is NULL, the section) came from: the config,
+ * or a plugin set's defaults. */
+static const char *where(const struct host_state *st, const struct cfg_section *sec,
+			 const struct cfg_key *k)
+{
+	const char *file = k ? k->file : sec->file;
+
+	return file ? file : st->file;
+}
+
 /* A NULL ctx cannot even be reported: the plugin gets -EINVAL. */
 #define NEED_CTX(ctx, ret) do { if (!(ctx)) return (ret); } while (0)
 
@@ -62,12 +72,11 @@ static int h_verror(struct ql_ctx *ctx, const char *key, const char *fmt,
 	if (!fmt)
 		return host_error(ctx, key, "plugin bug: NULL format");
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
-	file = k ? k->file : ctx->sec->file;
+	file = where(ctx->st, ctx->sec, k);
 	if (ctx->check)
 		ctx->check->failed = 1;
-	return dg_verror(ctx->st->dg, file ? file : ctx->st->file,
-			 k ? k->line : ctx->sec->line, ctx->sec->name, key,
-			 fmt, ap);
+	return dg_verror(ctx->st->dg, file, k ? k->line : ctx->sec->line, ctx->sec->name,
+			 key, fmt, ap);
 }
 
 int host_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
@@ -142,7 +151,7 @@ static int h_get_size(struct ql_ctx *ctx, const char *key, uint64_t unit,
 		return h_error(ctx, key, "plugin bug: NULL out");
 	if ((r = h_get_string(ctx, key, &s)) <= 0)
 		return r;
-	r = val_size(s, unit, &v);
+	r = val_size(s, unit ? unit : 1, &v);
 	if (r == -ERANGE)
 		return h_error(ctx, key, "size '%s' is too large, expected less than 2^64 bytes (16777216T)", s);
 	if (r < 0)
@@ -184,12 +193,8 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 			return 1;
 		}
 	}
-	for (size_t i = 0; choices[i]; i++) {
-		if (sb_printf(&list, "%s%s", i ? ", " : "", choices[i]) < 0) {
-			sb_release(&list);
-			return -ENOMEM;
-		}
-	}
+	if ((r = sb_join(&list, choices, SIZE_MAX, ", ")) < 0)
+		goto out;
 	hint = val_suggest(s, choices);
 	if (hint)
 		r = h_error(ctx, key, "invalid value '%s' (did you mean '%s'?), expected one of: %s",
@@ -197,6 +202,7 @@ static int h_get_enum(struct ql_ctx *ctx, const char *key,
 	else
 		r = h_error(ctx, key, "invalid value '%s', expected one of: %s",
 			    s, list.buf ? list.buf : "");
+out:
 	sb_release(&list);
 	return r;
 }
@@ -225,6 +231,10 @@ static int h_opt_value(struct ql_ctx *ctx, const char *key, const char *value)
 	NEED_CTX(ctx, -EINVAL);
 	if (!ctx->opt.flag || !value)
 		return h_error(ctx, key, "plugin bug: %s", value ? "value outside an option" : "NULL value");
+	/* QEMU reads a bare word after key=value as a boolean key (server
+	 * means server=on), not as the implied first value */
+	if (ctx->opt.body.len)
+		return h_error(ctx, key, "plugin bug: a bare value after key=value in %s", ctx->opt.flag);
 	if (!*value)
 		return h_error(ctx, key, "empty value, expected a name for %s", ctx->opt.flag);
 	if (strchr(value, '='))
@@ -315,8 +325,8 @@ static int h_fd_pass(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
 	int *fds;
 
 	NEED_CTX(ctx, -EINVAL);
-	if (!open || !qemu_fd)
-		return h_error(ctx, key, "plugin bug: fd_pass without an open function or qemu_fd");
+	if (!open || !arg || !qemu_fd)
+		return h_error(ctx, key, "plugin bug: fd_pass without an open function, arg or qemu_fd");
 	st = ctx->st;
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	fds = realloc(st->fds, (st->nfds + 1) * sizeof(*fds));
@@ -348,7 +358,7 @@ int host_open_pending(struct host_state *st)
 		msg[0] = '\0';
 		fd = p->open(p->arg, msg, sizeof(msg));
 		if (fd < 0) {
-			r = dg_error(st->dg, st->file, k ? k->line : p->sec->line, p->sec->name,
+			r = dg_error(st->dg, where(st, p->sec, k), k ? k->line : p->sec->line, p->sec->name,
 				     p->key, "%s", msg[0] ? msg : strerror(-fd));
 			break;
 		}
@@ -378,6 +388,7 @@ static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
 	ref->id = strdup(id);
 	ref->sec = ctx->sec;
 	ref->key = k ? k->name : NULL;
+	ref->file = where(st, ctx->sec, k);
 	ref->line = k ? k->line : ctx->sec->line;
 	if (!ref->type || !ref->id) {
 		free(ref->type);
@@ -465,7 +476,7 @@ int host_check_refs(struct host_state *st, const struct cfg *cfg)
 			break;
 		}
 		if (!sm_get(&ids, want.buf, &dummy))
-			dg_error(st->dg, st->file, ref->line, ref->sec->name, ref->key,
+			dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
 				     "refers to [%s], which is not defined, expected the id of a [%s.ID] section",
 				     want.buf, ref->type);
 		sb_release(&want);

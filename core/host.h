@@ -21,6 +21,7 @@ struct host_ref {
 	char *id;
 	const struct cfg_section *sec;
 	const char *key;     /* borrowed from the section */
+	const char *file;    /* where the key (or section) came from */
 	unsigned line;
 };
 

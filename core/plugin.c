@@ -509,8 +509,10 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 			goto out;
 		}
 		r = sm_insert(&seen, b->name, (unsigned)(files.n + i), &first);
-		if (r == 0)             /* a file on the path masks the built-in */
+		if (r == 0 && first < files.n)  /* a file on the path masks it */
 			r = skip(set, where, "masked by", files.v[first].path);
+		else if (r == 0)
+			r = skip(set, where, "a second built-in plugin of this name", NULL);
 		else if (r > 0)
 			r = allowed(set, filter, b->name, where);
 		if (r < 0)

@@ -114,8 +114,11 @@ int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 	flag(ctx, api, "no-reboot", "-no-reboot", &r);
 	got = api->get_uint(ctx, "reboot-timeout", 0, 65535, &timeout);
 	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-boot")) == 0) {
-		if ((r = api->opt_pair(ctx, "reboot-timeout",
-				       api->format(ctx, "%llu", (unsigned long long)timeout))) == 0)
+		const char *v = api->format(ctx, "%llu", (unsigned long long)timeout);
+
+		if (!v)
+			r = -ENOMEM;
+		else if ((r = api->opt_pair(ctx, "reboot-timeout", v)) == 0)
 			r = api->opt_end(ctx);
 	} else if (got < 0 && r == 0) {
 		r = got;

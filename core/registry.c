@@ -24,6 +24,9 @@ static int add(struct registry *reg, const struct plg *p, size_t index,
 
 	if (r < 0)
 		return r;
+	if (r == 0 && !p)
+		return dg_error(dg, NULL, 0, NULL, NULL, "the core declares [%s] twice; please report this",
+				name);
 	if (r == 0 && !reg->v[prev].plugin)
 		return dg_error(dg, p->path, 0, NULL, NULL,
 				"section type [%s] belongs to the qlaunch core, expected another name", name);

@@ -15,16 +15,14 @@
 /* What a missing key should have been, in words, into sb. */
 static int describe(const struct ql_key *k, struct strbuf *sb)
 {
+	int r;
+
 	if (k->what)
 		return sb_adds(sb, k->what);
 	switch (k->kind) {
-	case QL_KEY_CHOICE: {
-		int r = sb_adds(sb, "one of: ");
-
-		for (size_t i = 0; k->choices[i] && r == 0; i++)
-			r = sb_printf(sb, "%s%s", i ? ", " : "", k->choices[i]);
-		return r;
-	}
+	case QL_KEY_CHOICE:
+		r = sb_adds(sb, "one of: ");
+		return r ? r : sb_join(sb, k->choices, SIZE_MAX, ", ");
 	case QL_KEY_UINT:
 		return k->max ? sb_printf(sb, "a whole number from %llu to %llu",
 					  (unsigned long long)k->min, (unsigned long long)k->max)
@@ -44,35 +42,39 @@ static int describe(const struct ql_key *k, struct strbuf *sb)
 	}
 }
 
+/* The names of t's declared keys, NULL-terminated (free it), in *n. */
+static const char **key_names(const struct ql_section_type *t, size_t *n)
+{
+	const char **names;
+
+	*n = 0;
+	for (const struct ql_key *d = t->keys; d && d->name; d++)
+		(*n)++;
+	names = calloc(*n + 1, sizeof(*names));
+	for (size_t i = 0; names && i < *n; i++)
+		names[i] = t->keys[i].name;
+	return names;
+}
+
 static int unknown_key(struct ql_ctx *ctx, const struct cfg_key *k)
 {
-	const struct ql_section_type *t = ctx->type;
 	struct strbuf list = STRBUF_INIT;
-	const char **names;
 	const char *hint;
-	size_t n = 0;
-	int r;
+	size_t n;
+	const char **names = key_names(ctx->type, &n);
+	int r = -ENOMEM;
 
-	for (const struct ql_key *d = t->keys; d && d->name; d++)
-		n++;
-	names = calloc(n + 1, sizeof(*names));
-	if (!names)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		names[i] = t->keys[i].name;
-		if (sb_printf(&list, "%s%s", i ? ", " : "", names[i]) < 0) {
-			free(names);
-			sb_release(&list);
-			return -ENOMEM;
-		}
-	}
+	if (!names || sb_join(&list, names, n, ", ") < 0)
+		goto out;
 	hint = val_suggest(k->name, names);
-	if (hint)
+	if (n == 0)
+		r = host_error(ctx, k->name, "unknown key, expected no keys in [%s]", ctx->type->name);
+	else if (hint)
 		r = host_error(ctx, k->name, "unknown key (did you mean '%s'?), expected one of: %s",
-			       hint, list.buf ? list.buf : "");
+			       hint, list.buf);
 	else
-		r = host_error(ctx, k->name, "unknown key, expected one of: %s",
-			       list.buf ? list.buf : "");
+		r = host_error(ctx, k->name, "unknown key, expected one of: %s", list.buf);
+out:
 	free(names);
 	sb_release(&list);
 	return r;
@@ -132,11 +134,19 @@ int sec_check(struct ql_ctx *ctx)
 		const struct cfg_key *k = &sec->keys[i];
 		const struct ql_key *d = dsc_key(t, k->name);
 
-		if (d)
+		/* an argument of its own is not escaped: keep QEMU's help out */
+		if (d && (d->flags & QL_KEY_ARG) && !(d->flags & QL_KEY_RAW) && d->kind != QL_KEY_BOOL &&
+		    (strcmp(k->value, "help") == 0 || strcmp(k->value, "?") == 0))
+			r = host_error(ctx, k->name, "'%s' would make QEMU print help and exit, expected a value",
+				       k->value);
+		else if (d)
 			r = check_value(ctx, d, k);
 		else if (t->id_key && sec->id && strcmp(k->name, t->id_key) == 0)
 			r = host_error(ctx, k->name, "the id comes from the section name [%s.%s], expected no %s key",
 				       t->name, sec->id, t->id_key);
+		else if (t->id_key && strcmp(k->name, t->id_key) == 0)
+			r = host_error(ctx, k->name, "an id comes from a section name [%s.ID], expected no %s key",
+				       t->name, t->id_key);
 		else if (!(t->flags & QL_SECTION_PASS))
 			r = unknown_key(ctx, k);
 		else
@@ -174,28 +184,38 @@ static char suffix_of(uint64_t unit)
 	return 0;
 }
 
+/* The value of a declared key as QEMU wants it: on/off for a boolean, a
+ * bare size with its unit's suffix, unless QL_KEY_RAW; NULL if out of
+ * memory. */
+static const char *normalized(struct ql_ctx *ctx, const struct ql_key *d, const char *v)
+{
+	char sfx = suffix_of(d->unit);
+	int on;
+
+	if (d->flags & QL_KEY_RAW)
+		return v;
+	if (d->kind == QL_KEY_BOOL && val_bool(v, &on) == 0)
+		return on ? "on" : "off";
+	if (d->kind == QL_KEY_SIZE && sfx && *v && !v[strspn(v, "0123456789")])
+		return host_api.format(ctx, "%s%c", v, sfx);
+	return v;
+}
+
 /* One declared key (not the head, not an argument) as QEMU wants it. */
 static int put_key(struct ql_ctx *ctx, const struct ql_key *d, const struct cfg_key *k)
 {
 	const char *name = d->qemu ? d->qemu : d->name, *v = k->value;
-	char sfx = suffix_of(d->unit);
-	int on, r = 0;
+	int r = 0;
 
-	if (d->kind == QL_KEY_BOOL && !(d->flags & QL_KEY_RAW) && val_bool(v, &on) == 0)
-		return host_opt_pair_at(ctx, k->name, name, on ? "on" : "off");
-	if (d->kind == QL_KEY_SIZE && !(d->flags & QL_KEY_RAW) && sfx && *v &&
-	    !v[strspn(v, "0123456789")]) {
-		const char *s = host_api.format(ctx, "%s%c", v, sfx);
-
-		return s ? host_opt_pair_at(ctx, k->name, name, s) : -ENOMEM;
+	if (d->kind != QL_KEY_LIST) {
+		v = normalized(ctx, d, v);
+		return v ? host_opt_pair_at(ctx, k->name, name, v) : -ENOMEM;
 	}
-	if (d->kind != QL_KEY_LIST)
-		return host_opt_pair_at(ctx, k->name, name, v);
 	while (*v && r == 0) {
-		size_t skip = strspn(v, LIST_SEPS), n;
+		size_t n;
 		const char *item;
 
-		v += skip;
+		v += strspn(v, LIST_SEPS);
 		n = strcspn(v, LIST_SEPS);
 		if (!n)
 			break;
@@ -203,6 +223,22 @@ static int put_key(struct ql_ctx *ctx, const struct ql_key *d, const struct cfg_
 		r = item ? host_opt_pair_at(ctx, k->name, name, item) : -ENOMEM;
 		v += n;
 	}
+	return r;
+}
+
+/* An option with nothing in it: QEMU would get an empty argument. */
+static int empty_section(struct ql_ctx *ctx)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t n;
+	const char **names = key_names(ctx->type, &n);
+	int r = -ENOMEM;
+
+	if (names && sb_join(&list, names, n, ", ") == 0)
+		r = n ? host_error(ctx, NULL, "empty section, expected one of: %s", list.buf)
+		      : host_error(ctx, NULL, "empty section, expected keys for %s", ctx->type->option);
+	free(names);
+	sb_release(&list);
 	return r;
 }
 
@@ -217,8 +253,10 @@ static int emit_option(struct ql_ctx *ctx)
 	for (const struct ql_key *d = t->keys; d && d->name && r == 0; d++) {
 		const struct cfg_key *k = cfg_key_find(sec, d->name);
 
+		const char *v = k ? normalized(ctx, d, k->value) : d->dflt;
+
 		if ((d->flags & QL_KEY_HEAD) && (k || d->dflt))
-			r = api->opt_value(ctx, d->name, k ? k->value : d->dflt);
+			r = v ? api->opt_value(ctx, d->name, v) : -ENOMEM;
 	}
 	for (const struct ql_key *d = t->keys; d && d->name && r == 0; d++) {
 		const struct cfg_key *k = cfg_key_find(sec, d->name);
@@ -237,6 +275,8 @@ static int emit_option(struct ql_ctx *ctx)
 		else if (!(d->flags & (QL_KEY_HEAD | QL_KEY_EARLY | QL_KEY_ARG | QL_KEY_HOOK)))
 			r = put_key(ctx, d, k);
 	}
+	if (r == 0 && !ctx->opt.body.len)
+		return empty_section(ctx);
 	return r ? r : api->opt_end(ctx);
 }
 

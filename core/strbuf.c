@@ -129,6 +129,15 @@ int sv_push(struct strv *sv, const char *s)
 	return sv_take(sv, strdup(s));
 }
 
+int sb_join(struct strbuf *sb, const char *const *list, size_t n, const char *sep)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n && list[i] && r == 0; i++)
+		r = sb_printf(sb, "%s%s", i ? sep : "", list[i]);
+	return r;
+}
+
 int str_in_list(const char *s, const char *const *list)
 {
 	for (; list && *list; list++)

@@ -21,6 +21,9 @@ int sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* Append the strings of list (NULL-terminated, at most n of them)
+ * separated by sep: "a, b, c". */
+int sb_join(struct strbuf *sb, const char *const *list, size_t n, const char *sep);
 /* Returns the string (caller frees; "" if empty) and resets sb. */
 char *sb_detach(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);

@@ -6,13 +6,16 @@
  */
 #include <qlaunch/plugin.h>
 
+#include <errno.h>
+
 static int chardev_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *wait;
 	int server = 0, r = 0;
 
 	/* the core checked both booleans; only their combination is ours */
-	api->get_bool(ctx, "server", &server);
+	if (api->get_bool(ctx, "server", &server) < 0)
+		return -EINVAL;         /* the core said what is wrong */
 	if (api->get_string(ctx, "wait", &wait) > 0 && !server)
 		r = api->error(ctx, "wait", "wait applies to server sockets only (QEMU refuses it), expected server = on");
 	return r < 0 ? r : api->emit_section(ctx);

@@ -53,6 +53,10 @@ static const struct ql_key need_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct ql_key empty_keys[] = {
+	{ .name = "a", .kind = QL_KEY_STRING }, { .name = "b", .kind = QL_KEY_BOOL }, { .name = NULL },
+};
+
 /* A hook that sees what the core found: an invalid key reads as -EINVAL,
  * without a second message. */
 static int need_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
@@ -76,6 +80,8 @@ static const struct ql_section_type kinds_sections[] = {
 	  .order = 500, .option = "-kind", .id_key = "id", QL_KEYS(kinds_keys), .emit = kinds_emit },
 	{ .name = "tneed", .flags = QL_SECTION_SINGLE, .order = 400, QL_KEYS(need_keys),
 	  .emit = need_emit },
+	{ .name = "tempty", .flags = QL_SECTION_SINGLE, .order = 600, .option = "-e",
+	  QL_KEYS(empty_keys) },
 	{ .name = NULL },
 };
 
@@ -167,6 +173,13 @@ START_TEST(key_checks_and_messages)
 			"T/t.ini:1: [tneed]: missing key 'c', expected the id of a [tkind.ID] section\n"
 			"T/t.ini:1: [tneed]: missing key 'd', expected a d\n"
 			"T/t.ini:2: [tneed] a: invalid value '7', expected a whole number from 0 to 3");
+	/* an id key in the [type] form too; a raw argument cannot ask for
+	 * help; an option with nothing in it */
+	ck_kinds_errors("[tkind]\nid = x\narg = help\n[tempty]\n",
+			"T/t.ini:2: [tkind] id: an id comes from a section name [tkind.ID], expected no id key\n"
+			"T/t.ini:3: [tkind] arg: 'help' would make QEMU print help and exit, expected a value\n"
+			"T/t.ini:4: [tempty]: empty section, expected one of: a, b");
+	ck_kinds_argv("[tempty]\nb = true\n", "-e b=on");
 	ck_kinds_errors("[tneed]\na = 1\nb = red\nc = x\nd = y\ne = 1\n",
 			"T/t.ini:4: [tneed] c: refers to [tkind.x], which is not defined, expected the id of a [tkind.ID] section\n"
 			"T/t.ini:6: [tneed] e: unknown key, expected one of: a, b, c, d");
@@ -453,8 +466,10 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->opt_pair(&ctx, "k", NULL), -EINVAL);
 	ck_assert_int_eq(api->opt_value(&ctx, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->opt_rest(&ctx, NULL), 0);
+	ck_assert_int_eq(api->opt_value(&ctx, "k", "late"), -EINVAL);  /* after k=v */
 	ck_assert_int_eq(api->opt_end(&ctx), 0);
 	ck_assert_int_eq(api->fd_pass(&ctx, "k", NULL, "a", &fd), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, NULL, &fd), -EINVAL);
 	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, "a", NULL), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", NULL, "y"), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", "x", NULL), -EINVAL);
@@ -491,8 +506,10 @@ START_TEST(host_api_null_arguments)
 		"T/n.ini:1: [x]: plugin bug: NULL key\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL value\n"
 		"T/n.ini:1: [x]: plugin bug: NULL value\n"
-		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function or qemu_fd\n"
-		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function or qemu_fd\n"
+		"T/n.ini:2: [x] k: plugin bug: a bare value after key=value in -x\n"
+		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function, arg or qemu_fd\n"
+		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function, arg or qemu_fd\n"
+		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function, arg or qemu_fd\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL type or id\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL type or id\n"
 		"T/n.ini:1: [x]: plugin bug: NULL format\n"
