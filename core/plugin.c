@@ -293,55 +293,58 @@ static int same_types(const struct ql_section_type *a, const struct ql_section_t
 	return !a->name && !b->name;
 }
 
+/* Load the stub p stands for, in place, checking it against its index
+ * entry.  0, -ENOMEM, or a reported -EINVAL. */
+static int load_stub(struct plg_set *set, struct plg *p, struct diag *dg)
+{
+	const char *base = strrchr(p->path, '/');
+	struct plg fresh;
+	struct stat st;
+	int r;
+
+	if (stat(p->path, &st) < 0)
+		return dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
+	r = load_one(p->path, p->stub_name, &st, set->allow_unsafe, dg, &fresh);
+	if (r < 0)
+		return r;
+	if (!same_types(fresh.desc.sections, p->stub_types)) {
+		plg_release(&fresh);
+		return dg_error(dg, p->path, 0, NULL, NULL,
+				"the plugin declares other section types than %.*s/%s says, expected "
+				"that index to be up to date (run 'qlaunch index %.*s')",
+				(int)(base - p->path), p->path, PIX_FILE,
+				(int)(base - p->path), p->path);
+	}
+	/* in place: the registry points at p, and the types are the same;
+	 * its map keeps the names of the stub's types, so they stay */
+	fresh.stub_types = p->stub_types;
+	p->stub_types = NULL;
+	plg_release(p);
+	*p = fresh;
+	return 0;
+}
+
 int plg_load_used(struct plg_set *set, const struct cfg *cfg, struct diag *dg)
 {
-	struct strmap used = STRMAP_INIT;
-	unsigned dummy;
+	unsigned char *tried = calloc(set->n ? set->n : 1, 1);
 	int r = 0, failed = 0;
 
-	for (size_t i = 0; i < cfg->nsections && r >= 0; i++)
-		r = sm_insert(&used, cfg->sections[i].type, 0, NULL);
-	for (size_t i = 0; i < set->n && r >= 0; i++) {
-		struct plg *p = &set->v[i], fresh;
-		const struct ql_section_type *t;
-		const char *base;
-		struct stat st;
+	if (!tried)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->nsections && r != -ENOMEM; i++) {
+		const struct reg_entry *e = reg_find(&set->reg, cfg->sections[i].type);
+		size_t n;
 
-		if (p->loaded)
-			continue;
-		for (t = p->stub_types; t->name && !sm_get(&used, t->name, &dummy); t++)
-			;
-		if (!t->name)
-			continue;       /* the config does not use it */
-		if (stat(p->path, &st) < 0) {
-			r = dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
-		} else {
-			r = load_one(p->path, p->stub_name, &st, set->allow_unsafe, dg, &fresh);
-			if (r == 0 && !same_types(fresh.desc.sections, p->stub_types)) {
-				base = strrchr(p->path, '/');
-				r = dg_error(dg, p->path, 0, NULL, NULL,
-					     "the plugin declares other section types than %.*s/%s says, expected "
-					     "that index to be up to date (run 'qlaunch index %.*s')",
-					     (int)(base - p->path), p->path, PIX_FILE,
-					     (int)(base - p->path), p->path);
-				plg_release(&fresh);
-			}
-		}
-		if (r == -ENOMEM)
-			break;
-		if (r < 0) {
-			failed = 1;
-			r = 0;
-			continue;
-		}
-		/* in place: the registry points at p, and the types are the same;
-		 * its map keeps the names of the stub's types, so they stay */
-		fresh.stub_types = p->stub_types;
-		p->stub_types = NULL;
-		plg_release(p);
-		*p = fresh;
+		if (!e || !e->plugin || e->plugin->loaded)
+			continue;       /* unknown (reported later), the core's, or loaded */
+		n = (size_t)(e->plugin - set->v);
+		if (tried[n])
+			continue;       /* failed for an earlier section: said so */
+		tried[n] = 1;
+		r = load_stub(set, &set->v[n], dg);
+		failed |= r == -EINVAL;
 	}
-	sm_release(&used);
+	free(tried);
 	return r == -ENOMEM ? r : failed ? -EINVAL : 0;
 }
 
