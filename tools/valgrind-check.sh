@@ -10,30 +10,20 @@ build=$(cd "${1:-$src}" && pwd) || exit 2
 . "$src/tests/lib.sh"
 vg="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 
-# vg_ok DESC CMD...: CMD succeeds under valgrind
-vg_ok() {
+# vg_ok DESC CMD...: CMD succeeds under valgrind.  vg_clean DESC CMD...:
+# CMD may fail (a config error is expected for a bad config), but valgrind
+# finds no error: only exit status 9 is valgrind's.
+vg_ok() { _vg_fail_on=any vg_run "$@"; }
+vg_clean() { _vg_fail_on=9 vg_run "$@"; }
+vg_run() {
 	_vg_desc=$1
 	shift
 	"$@" >"$tmp/out" 2>&1
 	_vg_status=$?
 	if [ "$_vg_status" -eq 0 ]; then
 		ok "$_vg_desc"
-	else
+	elif [ "$_vg_fail_on" = any ] || [ "$_vg_status" -eq 9 ]; then
 		not_ok "$_vg_desc (exit $_vg_status)"
-		head -n 40 "$tmp/out" | note
-	fi
-}
-# vg_clean DESC CMD...: CMD may fail (a config error is expected for a bad
-# config), but valgrind finds no error: only exit status 9 is valgrind's
-vg_clean() {
-	_vg_desc=$1
-	shift
-	"$@" >"$tmp/out" 2>&1
-	_vg_status=$?
-	if [ "$_vg_status" -eq 0 ]; then
-		ok "$_vg_desc"
-	elif [ "$_vg_status" -eq 9 ]; then
-		not_ok "$_vg_desc (exit 9)"
 		head -n 40 "$tmp/out" | note
 	else
 		ok "$_vg_desc (exit $_vg_status, no valgrind error)"
