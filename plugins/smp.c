@@ -58,7 +58,8 @@ static int smp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if (bad)
 		return -EINVAL;         /* the core said what is wrong */
 	if (!s.cpus && !s.sockets && !s.dies && !s.cores && !s.threads && !s.maxcpus)
-		return api->error(ctx, NULL, "empty section, expected at least cpus");
+		return api->key_count(ctx) ? -EINVAL :  /* only unknown keys: said so */
+		       api->error(ctx, NULL, "empty section, expected at least cpus");
 	if (s.cpus && s.maxcpus && s.maxcpus < s.cpus)
 		return api->error(ctx, "maxcpus", "maxcpus %llu is less than cpus %llu, expected maxcpus >= cpus",
 				  (unsigned long long)s.maxcpus, (unsigned long long)s.cpus);

@@ -125,6 +125,8 @@ START_TEST(smp_errors)
 	ck_errors("[smp]\ncpus = 0\n",
 		  "T/t.ini:2: [smp] cpus: invalid value '0', expected a whole number from 1 to 65535");
 	ck_errors("[smp]\n", "T/t.ini:1: [smp]: empty section, expected at least cpus");
+	ck_errors("[smp]\ncpu = 2\n",
+		  "T/t.ini:2: [smp] cpu: unknown key (did you mean 'cpus'?), expected one of: cpus, sockets, dies, cores, threads, maxcpus");
 }
 END_TEST
 
