@@ -108,6 +108,11 @@ static int copy_struct(const struct reader *rd, const char *what, void *dst,
 	return 0;
 }
 
+int dsc_valid_flag(const char *s)
+{
+	return valid_key_name(s, 1);
+}
+
 const struct ql_key *dsc_key(const struct ql_section_type *t, const char *name)
 {
 	for (const struct ql_key *k = t->keys; k && k->name; k++)
@@ -420,7 +425,7 @@ int dsc_no_symbol(const char *path, void *(*lookup)(void *h, const char *sym),
 		if (d->magic == QL_PLUGIN_MAGIC && d->abi_major == major)
 			return dg_error(dg, path, 0, NULL, NULL,
 					"plugin built for ABI %d.%u (it exports %s), this qlaunch supports "
-					"ABI %d.%d (%s): rebuild it against the installed SDK",
+					"ABI %d.%d (%s): port it to ABI 2 (see qlaunch-plugin(7)) and rebuild it",
 					major, d->abi_minor, sym, QL_ABI_MAJOR, QL_ABI_MINOR,
 					QL_PLUGIN_SYMBOL);
 		return dg_error(dg, path, 0, NULL, NULL,

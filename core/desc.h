@@ -35,6 +35,10 @@ int dsc_read(const char *path, const char *stem, const void *sym,
 int dsc_no_symbol(const char *path, void *(*lookup)(void *h, const char *sym),
 		  void *h, struct diag *dg);
 
+/* Is s a QEMU flag as an option or argument: '-', then a letter or digit,
+ * then [a-z0-9_.-]? */
+int dsc_valid_flag(const char *s);
+
 /* Is s a valid section type name: [a-z][a-z0-9_-]*? */
 int dsc_valid_type_name(const char *s);
 

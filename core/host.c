@@ -6,8 +6,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "desc.h"
 #include "section.h"
 #include "strmap.h"
 #include "value.h"
@@ -218,8 +220,9 @@ static int h_arg(struct ql_ctx *ctx, const char *word)
 static int h_opt_begin(struct ql_ctx *ctx, const char *flag)
 {
 	NEED_CTX(ctx, -EINVAL);
-	if (!flag)
-		return h_error(ctx, NULL, "plugin bug: NULL option flag");
+	if (!dsc_valid_flag(flag))
+		return h_error(ctx, NULL, "plugin bug: option flag '%s', expected '-' and a name such as -device",
+			       flag ? flag : "(null)");
 	if (ctx->opt.flag)
 		return h_error(ctx, NULL, "plugin bug: option %s begun while %s is open",
 			       flag, ctx->opt.flag);
@@ -254,7 +257,7 @@ int host_opt_pair_at(struct ql_ctx *ctx, const char *ini_key,
 		return h_error(ctx, ini_key, "plugin bug: %s", !ctx->opt.flag ? "key outside an option" :
 			       !key ? "NULL key" : "NULL value");
 	if (!av_valid_key(key))
-		return h_error(ctx, NULL, "invalid option key '%s', expected letters, digits, '-', '_' and '.'",
+		return h_error(ctx, ini_key, "invalid option key '%s', expected letters, digits, '-', '_' and '.'",
 			       key);
 	if (strcmp(key, "help") == 0)
 		return h_error(ctx, ini_key, "would make QEMU print help and exit, expected a property name");
@@ -266,6 +269,12 @@ int host_opt_pair_at(struct ql_ctx *ctx, const char *ini_key,
 static int h_opt_pair(struct ql_ctx *ctx, const char *key, const char *value)
 {
 	return host_opt_pair_at(ctx, key, key, value);
+}
+
+static int h_opt_pair_as(struct ql_ctx *ctx, const char *key, const char *qemu_key,
+			 const char *value)
+{
+	return host_opt_pair_at(ctx, key, qemu_key, value);
 }
 
 static int h_opt_rest(struct ql_ctx *ctx, const char *const *skip)
@@ -377,6 +386,9 @@ static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
 	NEED_CTX(ctx, -EINVAL);
 	if (!type || !id)
 		return h_error(ctx, key, "plugin bug: NULL type or id");
+	if (!dsc_valid_type_name(type))
+		return h_error(ctx, key, "plugin bug: section type '%s', expected a lower-case type name",
+			       type);
 	st = ctx->st;
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	refs = realloc(st->refs, (st->nrefs + 1) * sizeof(*refs));
@@ -425,6 +437,7 @@ const struct ql_host_api host_api = {
 	.error = h_error,
 	.verror = h_verror,
 	.format = h_format,
+	.opt_pair_as = h_opt_pair_as,
 	.emit_section = h_emit_section,
 };
 
@@ -475,10 +488,23 @@ int host_check_refs(struct host_state *st, const struct cfg *cfg)
 			r = -ENOMEM;
 			break;
 		}
-		if (!sm_get(&ids, want.buf, &dummy))
-			dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-				     "refers to [%s], which is not defined, expected the id of a [%s.ID] section",
-				     want.buf, ref->type);
+		if (!sm_get(&ids, want.buf, &dummy)) {
+			/* ids are unique without case, but QEMU tells case apart */
+			const char *near = NULL;
+
+			for (size_t j = 0; j < names.n && !near; j++)
+				if (strcasecmp(names.v[j], want.buf) == 0)
+					near = names.v[j];
+			if (near)
+				dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+					 "refers to [%s], which is not defined (did you mean [%s]? ids are "
+					 "case-sensitive), expected the id of a [%s.ID] section",
+					 want.buf, near, ref->type);
+			else
+				dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+					 "refers to [%s], which is not defined, expected the id of a [%s.ID] section",
+					 want.buf, ref->type);
+		}
 		sb_release(&want);
 	}
 	sm_release(&ids);

@@ -15,7 +15,8 @@
  *
  * MAJOR is the plugin ABI major of the qlaunch that wrote it (an index
  * from another major is not used), FILE a "NAME.so" of that directory,
- * FLAGS the ql_section_type flags in decimal; all numbers are decimal.
+ * FLAGS where the type may appear (QL_SECTION_SINGLE 1, QL_SECTION_MULTI 2,
+ * or both) in decimal; all numbers are decimal.
  * 'qlaunch index DIR' writes the file.
  */
 #ifndef QL_PLGINDEX_H

@@ -192,13 +192,15 @@ END_TEST
 
 START_TEST(device_errors)
 {
+
 	ck_errors("[device.fs0]\ndriver = virtio-9p-pci\nfsdev = share9\nchardev = nope\nmemdev = m\n",
 		  "T/t.ini:3: [device.fs0] fsdev: refers to [fsdev.share9], which is not defined, expected the id of a [fsdev.ID] section\n"
 		  "T/t.ini:4: [device.fs0] chardev: refers to [chardev.nope], which is not defined, expected the id of a [chardev.ID] section\n"
 		  "T/t.ini:5: [device.fs0] memdev: refers to [object.m], which is not defined, expected the id of a [object.ID] section");
-	/* references are case-sensitive, like QEMU ids */
+	/* references are case-sensitive, like QEMU ids; a near miss is named */
 	ck_errors("[chardev.C0]\nbackend = null\n[device.s]\ndriver = isa-serial\nchardev = c0\n",
-		  "T/t.ini:5: [device.s] chardev: refers to [chardev.c0], which is not defined, expected the id of a [chardev.ID] section");
+		  "T/t.ini:5: [device.s] chardev: refers to [chardev.c0], which is not defined (did you mean "
+		  "[chardev.C0]? ids are case-sensitive), expected the id of a [chardev.ID] section");
 	ck_errors("[device.x]\nbus = pcie.0\n",
 		  "T/t.ini:1: [device.x]: missing key 'driver', expected a device driver such as virtio-net-pci");
 	ck_errors("[device.net0]\ndriver = e1000\nid = other\n",

@@ -435,6 +435,7 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->opt_begin(NULL, "-x"), -EINVAL);
 	ck_assert_int_eq(api->opt_value(NULL, "k", "v"), -EINVAL);
 	ck_assert_int_eq(api->opt_pair(NULL, "k", "v"), -EINVAL);
+	ck_assert_int_eq(api->opt_pair_as(NULL, "k", "q", "v"), -EINVAL);
 	ck_assert_int_eq(api->opt_rest(NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->opt_end(NULL), -EINVAL);
 	ck_assert_int_eq(api->fd_pass(NULL, "k", never_open, "a", &fd), -EINVAL);
@@ -464,6 +465,8 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->opt_begin(&ctx, "-x"), 0);
 	ck_assert_int_eq(api->opt_pair(&ctx, NULL, "v"), -EINVAL);
 	ck_assert_int_eq(api->opt_pair(&ctx, "k", NULL), -EINVAL);
+	ck_assert_int_eq(api->opt_pair_as(&ctx, "k", NULL, "v"), -EINVAL);
+	ck_assert_int_eq(api->opt_begin(&ctx, "x"), -EINVAL);      /* not a flag */
 	ck_assert_int_eq(api->opt_value(&ctx, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->opt_rest(&ctx, NULL), 0);
 	ck_assert_int_eq(api->opt_value(&ctx, "k", "late"), -EINVAL);  /* after k=v */
@@ -473,6 +476,7 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, "a", NULL), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", NULL, "y"), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", "x", NULL), -EINVAL);
+	ck_assert_int_eq(api->require_id(&ctx, "k", "Object", "y"), -EINVAL);
 	ck_assert_int_eq(api->error(&ctx, NULL, NULL), -EINVAL);
 	ck_assert_ptr_null(api->format(&ctx, NULL));
 	ck_assert_int_eq(api->emit_section(&ctx), -EINVAL);    /* no section type */
@@ -499,12 +503,14 @@ START_TEST(host_api_null_arguments)
 		"T/n.ini:2: [x] k: plugin bug: NULL out\n"
 		"T/n.ini:1: [x]: plugin bug: NULL key\n"
 		"T/n.ini:1: [x]: plugin bug: NULL argument\n"
-		"T/n.ini:1: [x]: plugin bug: NULL option flag\n"
+		"T/n.ini:1: [x]: plugin bug: option flag '(null)', expected '-' and a name such as -device\n"
 		"T/n.ini:2: [x] k: plugin bug: value outside an option\n"
 		"T/n.ini:2: [x] k: plugin bug: key outside an option\n"
 		"T/n.ini:1: [x]: plugin bug: option ended twice\n"
 		"T/n.ini:1: [x]: plugin bug: NULL key\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL value\n"
+		"T/n.ini:2: [x] k: plugin bug: NULL key\n"
+		"T/n.ini:1: [x]: plugin bug: option flag 'x', expected '-' and a name such as -device\n"
 		"T/n.ini:1: [x]: plugin bug: NULL value\n"
 		"T/n.ini:2: [x] k: plugin bug: a bare value after key=value in -x\n"
 		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function, arg or qemu_fd\n"
@@ -512,6 +518,7 @@ START_TEST(host_api_null_arguments)
 		"T/n.ini:2: [x] k: plugin bug: fd_pass without an open function, arg or qemu_fd\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL type or id\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL type or id\n"
+		"T/n.ini:2: [x] k: plugin bug: section type 'Object', expected a lower-case type name\n"
 		"T/n.ini:1: [x]: plugin bug: NULL format\n"
 		"T/n.ini:1: [x]: plugin bug: NULL format");
 	free(err);

@@ -67,7 +67,7 @@ static int rng_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if ((r = api->opt_begin(ctx, "-object")) < 0 ||
 	    (r = api->opt_value(ctx, NULL, "rng-random")) < 0 ||
 	    (r = api->opt_pair(ctx, "id", api->section_id(ctx))) < 0 ||
-	    (r = api->opt_pair(ctx, "filename", source)) < 0 ||
+	    (r = api->opt_pair_as(ctx, "source", "filename", source)) < 0 ||
 	    (r = api->opt_end(ctx)) < 0)
 		return r;
 	return api->emit_section(ctx);

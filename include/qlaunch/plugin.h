@@ -36,8 +36,9 @@
  *     against a newer 2.x header that uses nothing new still loads;
  *   - a size smaller than 2.0's, or larger than the core's own for a
  *     plugin that claims the core's minor or an older one, is refused.
- * Host functions added after 2.0 are called only after testing
- * QL_HOST_HAS(api, member).  Anything else (a removed or reordered member,
+ * A minor may also add key kinds, key flags and section flags; a core
+ * refuses a plugin that declares one it does not know.  Host functions
+ * added after 2.0 are called only after testing QL_HOST_HAS(api, member).  Anything else (a removed or reordered member,
  * a changed signature or meaning) bumps QL_ABI_MAJOR and with it the
  * symbol's name.  A plugin built for another major is refused with a
  * message naming the file and both ABI versions (see qlaunch-plugin(7)).
@@ -120,20 +121,25 @@ enum ql_key_flags {
  * section type gives sizeof(struct ql_key) as key_size (QL_KEYS does).
  */
 struct ql_key {
-	const char *name;       /* 2.0: INI key, lower case ([a-z0-9_.-]+) */
+	const char *name;       /* 2.0: INI key, lower case: a letter or digit,
+				 * then [a-z0-9_.-] */
 	uint32_t kind;          /* 2.0: enum ql_key_kind */
 	uint32_t flags;         /* 2.0: enum ql_key_flags */
 	const char *qemu;       /* 2.0: QEMU's name if not name (for QL_KEY_ARG
 				 * the flag), or NULL */
-	const char *what;       /* 2.0: what is expected, for messages ("a
-				 * machine type such as q35 or pc"), or NULL
-				 * (derived from the kind) */
+	const char *what;       /* 2.0: what is expected, for the message about
+				 * a missing QL_KEY_REQUIRED key ("a machine
+				 * type such as q35 or pc"), or NULL (derived
+				 * from the kind) */
 	uint64_t min, max;      /* 2.0: QL_KEY_UINT range */
 	uint64_t unit;          /* 2.0: QL_KEY_SIZE: bytes of a bare number */
 	const char *const *choices; /* 2.0: QL_KEY_CHOICE, NULL-terminated */
 	const char *ref;        /* 2.0: QL_KEY_REF: the section type named */
-	const char *dflt;       /* 2.0: value emitted when the key is absent
-				 * (only for QL_KEY_HEAD), or NULL */
+	const char *dflt;       /* 2.0: value emitted when the key is absent,
+				 * or NULL; only for a QL_KEY_HEAD that is not
+				 * QL_KEY_REQUIRED, of kind STRING, PATH or
+				 * CHOICE (then one of choices), not empty, no
+				 * ',' or '=', not help or ? */
 };
 
 /* ------------------------------------------------------------------------
@@ -194,8 +200,9 @@ struct ql_section_type {
 	const char *option;     /* 2.0: the generic emitter's QEMU option
 				 * ("-device"), or NULL */
 	const char *id_key;     /* 2.0: QEMU key that gets a [type.ID]
-				 * section's ID ("id"), or NULL; a key of
-				 * that name in the section is refused */
+				 * section's ID ("id"), or NULL; needs option
+				 * and QL_SECTION_MULTI; a key of that name in
+				 * the section is refused, in either form */
 	const struct ql_key *keys; /* 2.0: declared keys, or NULL */
 	uint32_t key_size;      /* 2.0: sizeof(struct ql_key) */
 	ql_emit_fn *emit;       /* 2.0: hook, or NULL: the generic emitter */
@@ -369,9 +376,17 @@ struct ql_host_api {
 	const char *(*format)(struct ql_ctx *ctx, const char *fmt, ...)
 		QL_PRINTF(2, 3);
 
+	/*
+	 * 2.0: opt_pair writing qemu_key=value for the INI key key: a
+	 * message about the pair names key and its line (opt_pair(ctx, k, v)
+	 * is opt_pair_as(ctx, k, k, v)).
+	 */
+	int (*opt_pair_as)(struct ql_ctx *ctx, const char *key, const char *qemu_key,
+			   const char *value);
+
 	/* 2.0: the generic emitter on this section (see struct ql_section_type):
-	 * -EINVAL without a new message if the core reported a problem with
-	 * the section's keys. */
+	 * -EINVAL without a new message if a problem with the section was
+	 * reported already (by the core's checks, or by the hook itself). */
 	int (*emit_section)(struct ql_ctx *ctx);
 };
 
