@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -390,6 +391,18 @@ END_TEST
 
 /* --- the host API with NULL arguments ----------------------------------- */
 
+/* verror takes a va_list: call it the way a plugin's own wrapper would. */
+static int call_verror(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = host_api.verror(ctx, key, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 static int never_open(const char *arg, char *msg, size_t len)
 {
 	(void)arg;
@@ -441,6 +454,7 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->fd_pass(NULL, "k", never_open, "a", &fd), -EINVAL);
 	ck_assert_int_eq(api->require_id(NULL, "k", "x", "y"), -EINVAL);
 	ck_assert_int_eq(api->error(NULL, "k", "m"), -EINVAL);
+	ck_assert_int_eq(call_verror(NULL, "k", "m"), -EINVAL);
 	ck_assert_ptr_null(api->format(NULL, "%d", 1));
 	ck_assert_int_eq(api->emit_section(NULL), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 0);
@@ -478,6 +492,8 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->require_id(&ctx, "k", "x", NULL), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", "Object", "y"), -EINVAL);
 	ck_assert_int_eq(api->error(&ctx, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(call_verror(&ctx, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(call_verror(&ctx, "k", "verror %d", 2), -EINVAL);
 	ck_assert_ptr_null(api->format(&ctx, NULL));
 	ck_assert_int_eq(api->emit_section(&ctx), -EINVAL);    /* no section type */
 
@@ -520,6 +536,8 @@ START_TEST(host_api_null_arguments)
 		"T/n.ini:2: [x] k: plugin bug: NULL type or id\n"
 		"T/n.ini:2: [x] k: plugin bug: section type 'Object', expected a lower-case type name\n"
 		"T/n.ini:1: [x]: plugin bug: NULL format\n"
+		"T/n.ini:1: [x]: plugin bug: NULL format\n"
+		"T/n.ini:2: [x] k: verror 2\n"
 		"T/n.ini:1: [x]: plugin bug: NULL format");
 	free(err);
 	host_state_release(&st);
