@@ -65,9 +65,10 @@ static int cmp_found(const void *a, const void *b)
 	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
 }
 
-/* Record dir/name if it is a regular *.so file: one stat per file, whose
- * result the ownership check and the index use later. */
-static int consider(const char *dir, const char *name, struct found_list *files)
+/* Record dir/name if it is a regular *.so file (a symbolic link is not
+ * followed): one stat per file, whose result the index uses later.  dfd
+ * is dir, open. */
+static int consider(int dfd, const char *dir, const char *name, struct found_list *files)
 {
 	size_t len = strlen(name);
 	struct found *v;
@@ -78,7 +79,7 @@ static int consider(const char *dir, const char *name, struct found_list *files)
 		return 0;
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
 		free(path);
 		return 0;
 	}
@@ -105,7 +106,7 @@ static int walk_dir(int fd, const char *dir, struct found_list *files)
 		for (ssize_t off = 0; off < n && r == 0;) {
 			const struct dirent64 *de = (const void *)(buf + off);
 
-			r = consider(dir, de->d_name, files);
+			r = consider(fd, dir, de->d_name, files);
 			off += de->d_reclen;
 		}
 	return r;
@@ -120,14 +121,61 @@ static int walk_dir(int fd, const char *dir, struct found_list *files)
 	if (!d)
 		return -errno;
 	while (r == 0 && (de = readdir(d)))
-		r = consider(dir, de->d_name, files);
+		r = consider(fd, dir, de->d_name, files);
 	closedir(d);        /* closes fd: the caller must not */
 	return r;
 }
 #endif
 
+/*
+ * May qlaunch trust what is in dir?  Anyone who can write dir, or a
+ * directory above it, can put a plugin there or swap one, and qlaunch runs
+ * plugins with its own rights (OpenSSH's StrictModes: safe_path()).  Each
+ * directory from dir up to / must belong to root or the user running
+ * qlaunch and be writable by its owner only; a sticky directory (/tmp)
+ * may be writable by others, who cannot rename or remove what is not
+ * theirs there, and the directory below it is checked for its owner.
+ */
+static int check_tree(const char *dir, struct diag *dg)
+{
+	char *real = realpath(dir, NULL), *end;
+	int r = 0;
+
+	if (!real)
+		return dg_error(dg, dir, 0, NULL, NULL, "cannot resolve plugin directory: %s",
+				strerror(errno));
+	end = real + strlen(real);
+	for (;;) {
+		char save = *end;
+		struct stat st;
+		const char *here;
+
+		*end = '\0';
+		here = *real ? real : "/";
+		if (stat(here, &st) < 0)
+			r = dg_error(dg, dir, 0, NULL, NULL, "cannot stat %s: %s", here, strerror(errno));
+		else if (st.st_uid != 0 && st.st_uid != geteuid())
+			r = dg_error(dg, dir, 0, NULL, NULL,
+				     "refused: %s belongs to uid %u, expected plugin directories and those above "
+				     "them to belong to root or uid %u (or --allow-unsafe-plugins)",
+				     here, (unsigned)st.st_uid, (unsigned)geteuid());
+		else if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+			r = dg_error(dg, dir, 0, NULL, NULL,
+				     "refused: %s is writable by %s, expected plugin directories and those above "
+				     "them writable by their owner only (or --allow-unsafe-plugins)",
+				     here, st.st_mode & S_IWOTH ? "others" : "its group");
+		*end = save;
+		if (r < 0 || end == real)
+			break;
+		while (--end > real && *end != '/')
+			;
+	}
+	free(real);
+	return r;
+}
+
 /* The regular *.so files of dir, sorted by name, as full paths. */
-static int list_dir(const char *dir, int optional, struct diag *dg,
+static int list_dir(const char *dir, int optional, int allow_unsafe, struct diag *dg,
 		    struct found_list *files)
 {
 	size_t first = files->n;
@@ -138,6 +186,10 @@ static int list_dir(const char *dir, int optional, struct diag *dg,
 			return 0;
 		return dg_error(dg, dir, 0, NULL, NULL, "cannot open plugin directory: %s",
 				strerror(errno));
+	}
+	if (!allow_unsafe && (r = check_tree(dir, dg)) < 0) {
+		close(fd);
+		return r;
 	}
 	r = walk_dir(fd, dir, files);
 #ifdef HAVE_GETDENTS64
@@ -170,7 +222,7 @@ static void *lookup(void *h, const char *sym)
 
 int plg_file_is_safe(const struct stat *st)
 {
-	return !(st->st_mode & S_IWOTH) && (st->st_uid == 0 || st->st_uid == geteuid());
+	return !(st->st_mode & (S_IWGRP | S_IWOTH)) && (st->st_uid == 0 || st->st_uid == geteuid());
 }
 
 /* Who may change the code we are about to run (st is the file's)? */
@@ -183,29 +235,57 @@ static int check_owner(const char *path, const struct stat *st, int allow_unsafe
 		return dg_error(dg, path, 0, NULL, NULL,
 				"refused: the plugin file is world-writable, expected it writable by its owner only "
 				"(or --allow-unsafe-plugins)");
+	if (st->st_mode & S_IWGRP)
+		return dg_error(dg, path, 0, NULL, NULL,
+				"refused: the plugin file is group-writable, expected it writable by its owner only "
+				"(or --allow-unsafe-plugins)");
 	return dg_error(dg, path, 0, NULL, NULL,
 			"refused: the plugin file belongs to uid %u, expected root or uid %u "
 			"(or --allow-unsafe-plugins)", (unsigned)st->st_uid, (unsigned)geteuid());
 }
 
-static int load_one(const char *path, const char *stem, const struct stat *st,
-		    int allow_unsafe, struct diag *dg, struct plg *out)
+/*
+ * Open the plugin at path once and load that very file: the checks are
+ * made on the open fd and dlopen gets /proc/self/fd/N, so a file swapped
+ * in between is never run.  The fd stays open while the plugin is loaded
+ * (glibc knows a loaded object by the name it was opened with).
+ */
+static int load_one(const char *path, const char *stem, int allow_unsafe,
+		    struct diag *dg, struct plg *out)
 {
+	char proc[64];
 	const void *d;
+	struct stat st;
 	void *h;
-	int r;
+	int r, fd;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = check_owner(path, st, allow_unsafe, dg)) < 0)
-		return r;
-	pix_id_of(st, &out->id);
+	out->fd = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return dg_error(dg, path, 0, NULL, NULL, "cannot open plugin: %s", strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = dg_error(dg, path, 0, NULL, NULL, "cannot load plugin: not a regular file");
+		goto fail_fd;
+	}
+	if ((r = check_owner(path, &st, allow_unsafe, dg)) < 0)
+		goto fail_fd;
+	pix_id_of(&st, &out->id);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (access(proc, F_OK) < 0 && !allow_unsafe) {
+		r = dg_error(dg, path, 0, NULL, NULL,
+			     "cannot load plugin: %s is missing, expected /proc mounted (qlaunch loads the "
+			     "file it checked through it; or --allow-unsafe-plugins)", proc);
+		goto fail_fd;
+	}
 	dlerror();
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	h = dlopen(access(proc, F_OK) == 0 ? proc : path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *why = dlerror();
 
-		return dg_error(dg, path, 0, NULL, NULL, "cannot load plugin: %s",
-				why ? why : "unknown dlopen error");
+		r = dg_error(dg, path, 0, NULL, NULL, "cannot load plugin: %s",
+			     why ? why : "unknown dlopen error");
+		goto fail_fd;
 	}
 	d = dlsym(h, QL_PLUGIN_SYMBOL);
 	r = d ? dsc_read(path, stem, d, dg, &out->desc) : dsc_no_symbol(path, lookup, h, dg);
@@ -217,11 +297,14 @@ static int load_one(const char *path, const char *stem, const struct stat *st,
 		goto fail;
 	}
 	out->handle = h;
+	out->fd = fd;
 	out->loaded = 1;
 	return 0;
 fail:
 	dsc_release(&out->desc);
 	dlclose(h);
+fail_fd:
+	close(fd);
 	return r;
 }
 
@@ -230,6 +313,7 @@ static int load_builtin(const struct plg_builtin *b, struct diag *dg, struct plg
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	out->fd = -1;
 	if (asprintf(&out->path, "built-in %s", b->name) < 0) {
 		out->path = NULL;
 		return -ENOMEM;
@@ -250,6 +334,7 @@ static int make_stub(const char *path, const char *stem, struct pix_entry *e,
 		     struct plg *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->fd = -1;
 	out->id = e->id;
 	out->path = strdup(path);
 	out->stub_name = strdup(stem);
@@ -276,6 +361,8 @@ static void plg_release(struct plg *p)
 		dsc_release(&p->desc);
 	if (p->handle)
 		dlclose(p->handle);
+	if (p->fd >= 0)
+		close(p->fd);
 	free(p->stub_name);
 	pix_free_types(p->stub_types);
 }
@@ -299,12 +386,9 @@ static int load_stub(struct plg_set *set, struct plg *p, struct diag *dg)
 {
 	const char *base = strrchr(p->path, '/');
 	struct plg fresh;
-	struct stat st;
 	int r;
 
-	if (stat(p->path, &st) < 0)
-		return dg_error(dg, p->path, 0, NULL, NULL, "cannot stat plugin: %s", strerror(errno));
-	r = load_one(p->path, p->stub_name, &st, set->allow_unsafe, dg, &fresh);
+	r = load_one(p->path, p->stub_name, set->allow_unsafe, dg, &fresh);
 	if (r < 0)
 		return r;
 	if (!same_types(fresh.desc.sections, p->stub_types)) {
@@ -441,7 +525,7 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 		const char *dir = path->v[i];
 		int optional = dir[0] == '?';
 
-		r = list_dir(dir + optional, optional, dg, &files);
+		r = list_dir(dir + optional, optional, allow_unsafe, dg, &files);
 		if (r == -EINVAL) {
 			failed = 1;
 			r = 0;
@@ -498,8 +582,7 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 				}
 			}
 		}
-		r = added(set, load_one(f->path, stem, &f->st, allow_unsafe, dg, &set->v[set->n]),
-			  &failed);
+		r = added(set, load_one(f->path, stem, allow_unsafe, dg, &set->v[set->n]), &failed);
 		if (r < 0)
 			goto out;
 	}

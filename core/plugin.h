@@ -23,6 +23,8 @@ struct plg {
 	char *path;               /* file it was loaded from; for a built-in
 				   * plugin "built-in NAME" */
 	void *handle;             /* dlopen handle; NULL for a built-in */
+	int fd;                   /* the file it was loaded from, open (-1 if
+				   * not loaded or built in) */
 	int loaded;               /* 0: known from the index only, not loaded
 				   * yet (see plg_load_used) */
 	int builtin;              /* compiled into qlaunch (builtin.h) */

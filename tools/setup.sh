@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
-libiniparser-dev check qemu-system-x86 python3 valgrind git clang libclang-rt-14-dev"
+libiniparser-dev check qemu-system-x86 python3 valgrind git clang libclang-rt-14-dev
+strace"
 
 missing=
 for p in $PACKAGES; do
