@@ -195,7 +195,8 @@ static int list_dir(const char *dir, int optional, int allow_unsafe, struct diag
 #ifdef HAVE_GETDENTS64
 	close(fd);
 #endif
-	qsort(files->v + first, files->n - first, sizeof(*files->v), cmp_found);
+	if (files->n > first)
+		qsort(files->v + first, files->n - first, sizeof(*files->v), cmp_found);
 	return r;
 }
 

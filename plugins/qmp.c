@@ -6,15 +6,19 @@
  * prebind = on: qlaunch creates, binds and listens on the unix socket
  * itself and hands it to QEMU -> -chardev socket,id=C,fd=N,server=on,
  * wait=off -mon chardev=C,mode=control.  A client may connect as soon as
- * qlaunch has exec'd QEMU; it is served once QEMU is up.
+ * qlaunch has exec'd QEMU; it is served once QEMU is up.  The socket file
+ * gets socket-mode (octal, default 0600: only its owner may drive QEMU).
  */
+#define _GNU_SOURCE             /* renameat2 */
 #include <qlaunch/plugin.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -77,84 +81,182 @@ static void set_addr(struct sockaddr_un *sa, const char *path)
 }
 
 /*
- * Bind and listen under a temporary name next to path, then rename it into
- * place: the path appears only once connections are accepted, so a client
- * that waits for the file never sees "connection refused".  If the
- * temporary name would not fit a socket address, bind path directly.
+ * Does a live process listen at the socket path?  1 yes (a full backlog,
+ * or a socket of another type, is live too), 0 no (only ECONNREFUSED, or
+ * nothing there any more, says so), or -errno when that cannot be told
+ * (EACCES: another user's socket).  Never blocks.
  */
-static int listen_at(int fd, const char *path)
+static int live_socket(const char *path)
 {
-	const char *slash = strrchr(path, '/');
 	struct sockaddr_un sa;
-	char tmp[sizeof(sa.sun_path)];
-	int n = snprintf(tmp, sizeof(tmp), "%.*s.qlaunch-%ld", slash ? (int)(slash - path + 1) : 0,
-			 path, (long)getpid());
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), r;
 
-	if (n > 0 && (size_t)n < sizeof(tmp)) {
-		unlink(tmp);
-		set_addr(&sa, tmp);
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-			return -1;
-		if (listen(fd, 16) < 0 || rename(tmp, path) < 0) {
-			int e = errno;
-
-			unlink(tmp);
-			errno = e;
-			return -1;
-		}
-		return 0;
-	}
+	if (fd < 0)
+		return -errno;
 	set_addr(&sa, path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		r = 1;
+	else if (errno == ECONNREFUSED || errno == ENOENT)
+		r = 0;
+	else if (errno == EAGAIN || errno == EINPROGRESS || errno == EPROTOTYPE)
+		r = 1;
+	else
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Put the socket file tmp at path, never in the place of something that
+ * appeared there meanwhile.  0 or -errno (EEXIST: something is there). */
+static int move_into_place(const char *tmp, const char *path)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+#endif
+	/* link fails on an existing path as rename with NOREPLACE does */
+	if (link(tmp, path) < 0)
+		return -errno;
+	unlink(tmp);
+	return 0;
+}
+
+/* A socket name next to path nobody can guess: DIR/.qlaunch-XXXXXXXXXXXX. */
+static int temp_name(const char *path, char *tmp, size_t len)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	const char *slash = strrchr(path, '/');
+	unsigned char rnd[12];
+	int n;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -1;
-	return listen(fd, 16);
+	n = snprintf(tmp, len, "%.*s.qlaunch-", slash ? (int)(slash - path + 1) : 0, path);
+	if (n < 0 || (size_t)n + sizeof(rnd) >= len)
+		return -1;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		tmp[n + i] = digits[rnd[i] % 36];
+	tmp[n + sizeof(rnd)] = '\0';
+	return 0;
 }
 
 /*
- * ql_open_fn: create the listening socket at path, called by the core in
- * run mode once the configuration is valid.  A socket left by an earlier
- * run is replaced; one that a live process listens on is not.
+ * Bind fd at name with the file mode mode, then listen: nobody can connect
+ * before the mode is set, since nothing listens yet.
  */
-static int prebind(const char *path, char *msg, size_t msglen)
+static int bind_listen(int fd, const char *name, mode_t mode)
 {
 	struct sockaddr_un sa;
-	struct stat st;
-	int fd, e;
 
-	set_addr(&sa, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		goto fail;
-	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			close(fd);
+	set_addr(&sa, name);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	if (chmod(name, mode) < 0 || listen(fd, 16) < 0) {
+		int e = errno;
+
+		unlink(name);
+		return -e;
+	}
+	return 0;
+}
+
+/*
+ * Bind and listen under a random temporary name next to path, then move it
+ * into place: the path appears only once connections are accepted, so a
+ * client that waits for the file never sees "connection refused".  If no
+ * temporary name fits a socket address, bind path itself.  0 or -errno.
+ */
+static int listen_at(int fd, const char *path, mode_t mode)
+{
+	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int r = -EEXIST;
+
+	if (temp_name(path, tmp, sizeof(tmp)) < 0)
+		return bind_listen(fd, path, mode);
+	for (int tries = 0; tries < 8 && r == -EEXIST; tries++) {
+		if (tries && temp_name(path, tmp, sizeof(tmp)) < 0)
+			return -EIO;
+		r = bind_listen(fd, tmp, mode);
+		if (r == -EADDRINUSE)
+			r = -EEXIST;    /* the name is taken: another one */
+	}
+	if (r < 0)
+		return r;
+	r = move_into_place(tmp, path);
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/*
+ * ql_open_fn: create the listening socket, called by the core in run mode
+ * once the configuration is valid.  arg is "MODE PATH", MODE in octal.  A
+ * socket left by an earlier run is replaced, after a check that nothing
+ * listens on it; anything else at the path is left alone.
+ */
+static int prebind(const char *arg, char *msg, size_t msglen)
+{
+	char *end;
+	mode_t mode = (mode_t)strtoul(arg, &end, 8);
+	const char *path = end + 1;
+	struct stat st, again;
+	int fd = -1, r;
+
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(msg, msglen, "%s exists and is not a socket, expected nothing or a stale socket there",
+				 path);
+			return -EEXIST;
+		}
+		r = live_socket(path);
+		if (r > 0) {
 			snprintf(msg, msglen, "%s is in use by a running process, expected a free path", path);
 			return -EADDRINUSE;
 		}
-		close(fd);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			goto fail;
+		if (r < 0) {
+			snprintf(msg, msglen, "cannot tell whether %s is in use: %s, expected a socket "
+				 "qlaunch may connect to, or none", path, strerror(-r));
+			return r;
+		}
+		/* stale: remove it, if it is still the socket just probed */
+		if (lstat(path, &again) == 0 && again.st_dev == st.st_dev && again.st_ino == st.st_ino)
+			unlink(path);
 	}
-	if (listen_at(fd, path) == 0)
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	r = fd < 0 ? -errno : listen_at(fd, path, mode);
+	if (r == 0)
 		return fd;
-fail:
-	e = errno;
 	if (fd >= 0)
 		close(fd);
-	snprintf(msg, msglen, "cannot listen on %s: %s", path, strerror(e));
-	return -e;
+	if (r == -EEXIST)
+		snprintf(msg, msglen, "cannot listen on %s: something else appeared there meanwhile, "
+			 "expected nothing or a stale socket there", path);
+	else
+		snprintf(msg, msglen, "cannot listen on %s: %s", path, strerror(-r));
+	return r;
 }
 
 /* -chardev socket,id=C,fd=N,server=on,wait=off -mon chardev=C,mode=control */
 static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
 			 const char *path)
 {
-	const char *name = api->section_id(ctx), *id, *num;
+	const char *name = api->section_id(ctx), *id, *num, *mode_s = "0600", *arg;
+	unsigned long mode;
+	char *end;
 	int qemu_fd, r;
 
+	api->get_string(ctx, "socket-mode", &mode_s);
+	mode = strtoul(mode_s, &end, 8);
+	if (!*mode_s || *end || mode > 0777 || strspn(mode_s, "01234567") != strlen(mode_s))
+		return api->error(ctx, "socket-mode", "invalid mode '%s', expected octal permissions "
+				  "such as 0600 or 0660", mode_s);
+	arg = api->format(ctx, "%04lo %s", mode, path);
+	if (!arg)
+		return -ENOMEM;
 	if ((r = check_socket_path(ctx, api, path)) < 0 ||
-	    (r = api->fd_pass(ctx, "socket", prebind, path, &qemu_fd)) < 0)
+	    (r = api->fd_pass(ctx, "socket", prebind, arg, &qemu_fd)) < 0)
 		return r;
 	id = api->format(ctx, "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
 	num = api->format(ctx, "%d", qemu_fd);
@@ -204,6 +306,9 @@ static int qmp_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 				  "expected socket = PATH without tcp, server or wait");
 	if (pre)
 		return emit_prebound(ctx, api, sock);
+	if (api->get_string(ctx, "socket-mode", &addr) > 0)
+		return api->error(ctx, "socket-mode", "applies to a prebound socket only (QEMU creates "
+				  "its own with its umask), expected prebind = on");
 	addr = api->format(ctx, "%s%s", has_sock ? "unix:" : "tcp:", has_sock ? sock : tcp);
 	if (!addr)
 		return -ENOMEM;
@@ -221,6 +326,8 @@ static const struct ql_key qmp_keys[] = {
 	{ .name = "server", .kind = QL_KEY_BOOL },
 	{ .name = "wait", .kind = QL_KEY_BOOL },
 	{ .name = "prebind", .kind = QL_KEY_BOOL },
+	/* of the prebound socket's file: QEMU makes its own sockets itself */
+	{ .name = "socket-mode", .kind = QL_KEY_STRING },
 	{ .name = NULL },
 };
 
