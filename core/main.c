@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef HAVE_GETAUXVAL
+#include <sys/auxv.h>
+#endif
 
 #include "build.h"
 #include "config.h"
@@ -197,6 +200,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return usage_error("'index' takes its directories as arguments, "
 				   "not --plugin-dir, --plugin-set or --qemu");
 	return -1;
+}
+
+/* Did the kernel start us with privileges the caller does not have? */
+static int secure_mode(void)
+{
+#ifdef HAVE_GETAUXVAL
+	return getauxval(AT_SECURE) != 0;
+#else
+	return getuid() != geteuid() || getgid() != getegid();
+#endif
 }
 
 static const char *env_var(const char *name)
@@ -423,6 +436,16 @@ int main(int argc, char **argv)
 	int status;
 
 	memset(&ps, 0, sizeof(ps));     /* released at out, whatever happens */
+	/* Set-user-ID or set-group-ID: the command line, the environment and
+	 * the config are the caller's, and they name the binary to exec and
+	 * the plugins to load.  No subset of that is safe to run with the
+	 * file owner's rights, so a privileged copy does nothing. */
+	if (secure_mode()) {
+		fputs("qlaunch: refusing to run set-user-ID or set-group-ID: the caller chooses the QEMU "
+		      "binary, the config and the plugins, expected qlaunch to be started with the rights "
+		      "it should have (by root, sudo or a service manager)\n", stderr);
+		return EXIT_INVALID;
+	}
 	/* before anything is opened: fds 0-2 must not be handed out */
 	if (ex_std_fds() < 0)
 		return EXIT_INVALID;
