@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -279,6 +280,59 @@ int fdt_expand(struct cfg *cfg, const struct fd_table *t, struct diag *dg)
 	return r;
 }
 
+/*
+ * Is the file open at fd, from path, one that another user may have put
+ * there for us?  That is a file of someone other than root and us in a
+ * directory others may write (fs.protected_regular's rule, which this
+ * machine's kernel need not apply).  Reports it; 0 if all is well.
+ */
+static int planted(int fd, const struct fd_decl *d, const char *file, struct diag *dg)
+{
+	const char *slash = strrchr(d->path, '/');
+	char *dir = slash == d->path ? strdup("/") :
+		    slash ? strndup(d->path, (size_t)(slash - d->path)) : strdup(".");
+	struct stat st, dst;
+	int r = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	if (fstat(fd, &st) == 0 && st.st_uid != 0 && st.st_uid != geteuid() &&
+	    stat(dir, &dst) == 0 && (dst.st_mode & (S_IWGRP | S_IWOTH)))
+		r = dg_error(dg, file, d->sec->line, d->sec->name, "path",
+			     "refused: %s belongs to uid %u and %s may be written by others, expected a file "
+			     "of root or uid %u there (anyone could have put it there)",
+			     d->path, (unsigned)st.st_uid, dir, (unsigned)geteuid());
+	free(dir);
+	return r;
+}
+
+/* Open d's path: never through a symbolic link, and truncated (mode w)
+ * only once it is known to be a file that may be used.  -1 (errno set)
+ * or -EINVAL (reported), else the fd. */
+static int open_path(const struct fd_decl *d, const char *file, struct diag *dg)
+{
+	/* non-blocking: a fifo with no reader must not hang us */
+	int fd = open(d->path, (d->oflags & ~O_TRUNC) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW,
+		      0666);
+
+	if (fd < 0 && errno == ELOOP)
+		return dg_error(dg, file, d->sec->line, d->sec->name, "path",
+				"%s is a symbolic link, expected a file (qlaunch does not follow links for "
+				"the files it opens for QEMU)", d->path);
+	if (fd < 0)
+		return -1;
+	if (planted(fd, d, file, dg) < 0 ||
+	    ((d->oflags & O_TRUNC) && ftruncate(fd, 0) < 0 && errno != EINVAL) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return dg_failed(dg) ? -EINVAL : -1;
+	}
+	return fd;
+}
+
 int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
 	     int *fds)
 {
@@ -289,13 +343,14 @@ int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
 	for (i = 0; i < t->n; i++) {
 		const struct fd_decl *d = &t->v[i];
 
-		if (d->path) {
-			/* non-blocking: a fifo with no reader must not hang us */
-			fds[i] = open(d->path, d->oflags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0666);
-			if (fds[i] >= 0)
-				fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) & ~O_NONBLOCK);
-		} else
+		if (d->path)
+			fds[i] = open_path(d, file, dg);
+		else
 			fds[i] = fcntl(d->inherit, F_DUPFD_CLOEXEC, 3);
+		if (fds[i] == -EINVAL) {
+			fds[i] = -1;
+			break;
+		}
 		if (fds[i] < 0) {
 			if (d->path)
 				dg_error(dg, file, d->sec->line, d->sec->name, "path",
