@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fds.h"
@@ -122,6 +123,32 @@ static int plan(const struct cfg *cfg, const struct registry *reg,
 	return dg_failed(dg) ? -EINVAL : 0;
 }
 
+/*
+ * Can binary be executed?  access(X_OK) says yes to root for a directory
+ * or a file without exec bits, so look at the file: a regular file with an
+ * exec bit that access() allows.  0, or the reported -errno (-ENOENT for
+ * a missing one: exit 127).
+ */
+static int runnable(const char *binary, struct diag *dg)
+{
+	struct stat st;
+	int e = 0;
+
+	if (stat(binary, &st) < 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode)) {
+		dg_error(dg, binary, 0, NULL, NULL,
+			 "cannot execute QEMU: not a regular file, expected the QEMU binary");
+		return -EACCES;
+	} else if (!(st.st_mode & 0111))
+		e = EACCES;
+	else if (access(binary, X_OK) < 0)
+		e = errno;
+	if (e)
+		dg_error(dg, binary, 0, NULL, NULL, "cannot execute QEMU: %s", strerror(e));
+	return -e;
+}
+
 /* Reserve the numbers 3.. for the declared fds (opened later). */
 static int reserve_fds(struct host_state *st, size_t n)
 {
@@ -183,13 +210,11 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	}
 	/* Only now, with everything valid and QEMU executable, open files:
 	 * a failed launch should not truncate a log or leave a socket. */
-	if (mode == QL_MODE_RUN && access(binary, X_OK) < 0) {
-		r = -errno;
-		dg_error(dg, binary, 0, NULL, NULL, "cannot execute QEMU: %s", strerror(errno));
+	if (mode == QL_MODE_RUN && (r = runnable(binary, dg)) < 0)
 		goto out;
-	}
-	if (mode == QL_MODE_RUN && (fdt_open(&fdt, cfg->path, dg, st.fds) < 0 ||
+	if (mode == QL_MODE_RUN && (fdt_open(&fdt, cfg->path, dg, st.fds, &out->created) < 0 ||
 				    host_open_pending(&st) < 0)) {
+		fdt_unlink(&out->created);
 		r = -EINVAL;
 		goto out;
 	}
@@ -203,8 +228,10 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	st.fds = NULL;
 	st.nfds = 0;
 out:
-	if (r < 0)
+	if (r < 0) {
+		fdt_unlink(&out->created);
 		launch_release(out);
+	}
 	host_state_release(&st);
 	fdt_release(&fdt);
 	for (size_t i = 0; checks && i < cfg->nsections; i++)
@@ -219,6 +246,7 @@ void launch_release(struct launch *l)
 	if (!l)
 		return;
 	sv_release(&l->argv);
+	sv_release(&l->created);
 	for (size_t i = 0; i < l->nfds; i++)
 		if (l->fds[i] >= 0)
 			close(l->fds[i]);

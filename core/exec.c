@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_SYSCALL_H
@@ -82,7 +83,18 @@ int ex_exec(struct launch *l, struct diag *dg)
 	}
 	r = fdp_place(l->fds, l->nfds);
 	if (r < 0) {
-		dg_error(dg, NULL, 0, NULL, NULL, "cannot prepare fds for QEMU: %s", strerror(-r));
+		struct rlimit lim;
+		/* placing n fds needs them twice, above 0-2 (fdpass.c) */
+		unsigned long need = 3 + 2 * (unsigned long)l->nfds;
+
+		if ((r == -EMFILE || r == -EINVAL || r == -EBADF) && getrlimit(RLIMIT_NOFILE, &lim) == 0 &&
+		    lim.rlim_cur != RLIM_INFINITY && need > lim.rlim_cur)
+			dg_error(dg, NULL, 0, NULL, NULL,
+				 "cannot prepare the %zu fds for QEMU: that needs %lu open at once, more than "
+				 "the limit of open files (RLIMIT_NOFILE %llu), expected a higher limit (ulimit -n)",
+				 l->nfds, need, (unsigned long long)lim.rlim_cur);
+		else
+			dg_error(dg, NULL, 0, NULL, NULL, "cannot prepare fds for QEMU: %s", strerror(-r));
 		return 126;
 	}
 	signals_reset();

@@ -307,13 +307,27 @@ static int planted(int fd, const struct fd_decl *d, const char *file, struct dia
 }
 
 /* Open d's path: never through a symbolic link, and truncated (mode w)
- * only once it is known to be a file that may be used.  -1 (errno set)
- * or -EINVAL (reported), else the fd. */
-static int open_path(const struct fd_decl *d, const char *file, struct diag *dg)
+ * only once it is known to be a file that may be used.  *created tells
+ * whether this call made the file.  -1 (errno set) or -EINVAL (reported),
+ * else the fd. */
+static int open_path(const struct fd_decl *d, const char *file, struct diag *dg, int *created)
 {
 	/* non-blocking: a fifo with no reader must not hang us */
-	int fd = open(d->path, (d->oflags & ~O_TRUNC) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW,
-		      0666);
+	const int base = (d->oflags & ~(O_TRUNC | O_CREAT)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			 O_NOFOLLOW;
+	int fd = -1;
+
+	*created = 0;
+	for (int tries = 0; fd < 0 && tries < 4; tries++) {
+		fd = open(d->path, base);
+		if (fd >= 0 || errno != ENOENT || !(d->oflags & O_CREAT))
+			break;
+		/* missing: create it, and know that this run did */
+		fd = open(d->path, base | O_CREAT | O_EXCL, 0666);
+		*created = fd >= 0;
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 
 	if (fd < 0 && errno == ELOOP)
 		return dg_error(dg, file, d->sec->line, d->sec->name, "path",
@@ -327,14 +341,24 @@ static int open_path(const struct fd_decl *d, const char *file, struct diag *dg)
 		int e = errno;
 
 		close(fd);
+		if (*created)
+			unlink(d->path);
+		*created = 0;
 		errno = e;
 		return dg_failed(dg) ? -EINVAL : -1;
 	}
 	return fd;
 }
 
+void fdt_unlink(struct strv *created)
+{
+	for (size_t i = 0; i < created->n; i++)
+		unlink(created->v[i]);
+	sv_release(created);
+}
+
 int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
-	     int *fds)
+	     int *fds, struct strv *created)
 {
 	size_t i;
 
@@ -342,14 +366,21 @@ int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
 		fds[i] = -1;
 	for (i = 0; i < t->n; i++) {
 		const struct fd_decl *d = &t->v[i];
+		int made = 0;
 
 		if (d->path)
-			fds[i] = open_path(d, file, dg);
+			fds[i] = open_path(d, file, dg, &made);
 		else
 			fds[i] = fcntl(d->inherit, F_DUPFD_CLOEXEC, 3);
 		if (fds[i] == -EINVAL) {
 			fds[i] = -1;
 			break;
+		}
+		if (made && sv_push(created, d->path) < 0) {
+			unlink(d->path);
+			close(fds[i]);
+			fds[i] = -1;
+			errno = ENOMEM;
 		}
 		if (fds[i] < 0) {
 			if (d->path)
@@ -368,6 +399,7 @@ int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
 			close(fds[i]);
 		fds[i] = -1;
 	}
+	fdt_unlink(created);
 	return -EINVAL;
 }
 

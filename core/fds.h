@@ -50,11 +50,18 @@ int fdt_expand(struct cfg *cfg, const struct fd_table *t, struct diag *dg);
 
 /*
  * For run: fds[i] receives a new close-on-exec fd for declaration i (a
- * duplicate of the inherited fd, or the opened file).  On failure the fds
- * opened so far are closed and fds[] is all -1.
+ * duplicate of the inherited fd, or the opened file).  The paths of files
+ * this call created are appended to created, so that a launch that fails
+ * later can remove them (fdt_unlink).  A path is opened without following
+ * a symbolic link, and a file of another user in a directory others may
+ * write is refused.  On failure the fds opened so far are closed, the
+ * files created removed, and fds[] is all -1.
  */
 int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
-	     int *fds);
+	     int *fds, struct strv *created);
+
+/* Remove the files of created (from fdt_open) and empty it. */
+void fdt_unlink(struct strv *created);
 
 /* Emit -add-fd for one [fd.NAME] section that has an fdset (core step;
  * ctx must be the core's, with the table in its host state). */

@@ -20,6 +20,7 @@
 #include "desc.h"
 #include "diag.h"
 #include "exec.h"
+#include "fds.h"
 #include "output.h"
 #include "plgindex.h"
 #include "plugin.h"
@@ -341,7 +342,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
 		[CMD_RUN] = QL_MODE_RUN,
 	};
-	struct launch l = { STRV_INIT, NULL, 0 };
+	struct launch l = { STRV_INIT, NULL, 0, STRV_INIT };
 	struct strbuf out = STRBUF_INIT;
 	struct cfg *cfg = NULL;
 	size_t bad = 0;
@@ -388,6 +389,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 	case CMD_RUN:
 		fflush(NULL);
 		status = ex_exec(&l, dg);
+		fdt_unlink(&l.created);     /* only back here if the exec failed */
 		break;
 	default:
 		break;
