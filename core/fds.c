@@ -116,17 +116,27 @@ static int bind_cli(const struct cfg *cfg, const struct strv *bindings,
 	for (size_t i = 0; bindings && i < bindings->n; i++) {
 		const char *b = bindings->v[i], *eq = strchr(b, '=');
 		struct fd_decl *d = NULL;
-		char name[128];
+		size_t len = eq ? (size_t)(eq - b) : 0, j;
+		char *name;
 		uint64_t v;
 
-		if (!eq || (size_t)(eq - b) >= sizeof(name) || eq == b ||
-		    val_uint(eq + 1, &v) < 0 || v > INT_MAX) {
+		if (!eq || eq == b || val_uint(eq + 1, &v) < 0 || v > INT_MAX) {
 			r = dg_error(dg, NULL, 0, NULL, NULL,
 				     "--fd %s: expected NAME=N with N an fd number", b);
 			continue;
 		}
-		memcpy(name, b, (size_t)(eq - b));
-		name[eq - b] = '\0';
+		for (j = 0; j < i; j++)
+			if (strncmp(bindings->v[j], b, len + 1) == 0)
+				break;
+		if (j < i) {
+			r = dg_error(dg, NULL, 0, NULL, NULL,
+				     "--fd %s: %.*s is bound already (--fd %s), expected one --fd per name",
+				     b, (int)len, b, bindings->v[j]);
+			continue;
+		}
+		name = strndup(b, len);
+		if (!name)
+			return -ENOMEM;
 		d = find(t, name);
 		if (!d) {
 			r = dg_error(dg, NULL, 0, NULL, NULL,
@@ -142,6 +152,7 @@ static int bind_cli(const struct cfg *cfg, const struct strv *bindings,
 		} else {
 			d->inherit = (int)v;   /* the command line wins */
 		}
+		free(name);
 	}
 	return r;
 }

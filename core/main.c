@@ -153,6 +153,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->allow_unsafe = 1;
 			break;
 		case 's':
+			if (!*optarg)
+				return usage_error("--plugin-set needs a file name, or 'none' for no plugin set");
 			o->plugin_set = optarg;
 			break;
 		case '0':
@@ -413,7 +415,7 @@ static int cmd_index(const struct options *o, struct diag *dg)
 	for (; *dirs; dirs++) {
 		struct strv path = STRV_INIT;
 		struct plg_set *set = NULL;
-		int r = sv_push(&path, *dirs);
+		int r = plg_search_path(dirs, 1, NULL, NULL, &path);   /* one, required */
 
 		if (r == 0)
 			r = plg_load_all(&path, &filter, bld_core_types, dg, &set);

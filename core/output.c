@@ -12,7 +12,8 @@ int out_shell_quote(struct strbuf *sb, const char *word)
 	const char *q;
 	int r;
 
-	if (*word && word[strspn(word, safe)] == '\0')
+	/* a word that starts with '=' is a command path to zsh (=cmd) */
+	if (*word && *word != '=' && word[strspn(word, safe)] == '\0')
 		return sb_adds(sb, word);
 	r = sb_addc(sb, '\'');
 	while (r == 0 && (q = strchr(word, '\''))) {

@@ -24,8 +24,14 @@ int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
 	struct strbuf sb = STRBUF_INIT;
 	int r = 0;
 
-	for (size_t i = 0; i < ndirs && r == 0; i++)
-		r = sv_push(out, dirs[i]);
+	/* tagged, so that a directory whose name starts with '?' is not
+	 * taken for an optional one */
+	for (size_t i = 0; i < ndirs && r == 0; i++) {
+		sb_reset(&sb);
+		r = sb_printf(&sb, "=%s", dirs[i]);
+		if (r == 0)
+			r = sv_push(out, sb.buf);
+	}
 	while (env && *env && r == 0) {
 		size_t n = strcspn(env, ":");
 
@@ -524,16 +530,16 @@ int plg_load_all(const struct strv *path, const struct plg_filter *filter,
 	set->allow_unsafe = allow_unsafe;
 	for (size_t i = 0; i < path->n && r >= 0; i++) {
 		const char *dir = path->v[i];
-		int optional = dir[0] == '?';
+		int optional = dir[0] == '?', tagged = optional || dir[0] == '=';
 
-		r = list_dir(dir + optional, optional, allow_unsafe, dg, &files);
+		r = list_dir(dir + tagged, optional, allow_unsafe, dg, &files);
 		if (r == -EINVAL) {
 			failed = 1;
 			r = 0;
 		}
 		dir_end[i] = files.n;
 		if (r == 0 && lazy && dir_end[i] > (i ? dir_end[i - 1] : 0))
-			r = pix_read(dir + optional, allow_unsafe, &index[i]);
+			r = pix_read(dir + tagged, allow_unsafe, &index[i]);
 	}
 	if (r < 0)
 		goto out;

@@ -76,8 +76,9 @@ struct plg_filter {
 /*
  * Build the search path: each of dirs (explicit, must exist), then the
  * components of env (may be NULL; missing ones are skipped), then deflt
- * (skipped if missing).  Each entry of *out is "D" or "?D" (a leading '?'
- * marks an optional directory).
+ * (skipped if missing).  Each entry of *out is "=D" or "?D": the first
+ * character tags a required or an optional directory, whatever D's own
+ * first character is (plg_load_all reads an untagged entry as required).
  */
 int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
 		    const char *deflt, struct strv *out);

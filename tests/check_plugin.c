@@ -199,7 +199,7 @@ START_TEST(search_path_and_masking)
 
 	ck_assert_int_eq(plg_search_path(dirs, 1, "a::b:", "/deflt", &p), 0);
 	ck_assert_uint_eq(p.n, 4);
-	ck_assert_str_eq(p.v[0], "/explicit");
+	ck_assert_str_eq(p.v[0], "=/explicit");
 	ck_assert_str_eq(p.v[1], "?a");
 	ck_assert_str_eq(p.v[2], "?b");
 	ck_assert_str_eq(p.v[3], "?/deflt");
