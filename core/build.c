@@ -149,18 +149,6 @@ static int runnable(const char *binary, struct diag *dg)
 	return -e;
 }
 
-/* Reserve the numbers 3.. for the declared fds (opened later). */
-static int reserve_fds(struct host_state *st, size_t n)
-{
-	st->fds = malloc((n ? n : 1) * sizeof(*st->fds));
-	if (!st->fds)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		st->fds[i] = -1;
-	st->nfds = n;
-	return 0;
-}
-
 int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	       enum ql_mode mode, const char *default_binary,
 	       const struct strv *fd_bindings, struct diag *dg,
@@ -182,9 +170,8 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		r = -ENOMEM;
 		goto out;
 	}
-	if (fdt_build(cfg, fd_bindings, dg, &fdt) == -ENOMEM ||
-	    fdt_expand(cfg, &fdt, dg) == -ENOMEM ||
-	    reserve_fds(&st, fdt.n) < 0) {
+	if (fdt_build(cfg, fd_bindings, &st.fdp, dg, &fdt) == -ENOMEM ||
+	    fdt_expand(cfg, &fdt, dg) == -ENOMEM) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -212,9 +199,7 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	 * a failed launch should not truncate a log or leave a socket. */
 	if (mode == QL_MODE_RUN && (r = runnable(binary, dg)) < 0)
 		goto out;
-	if (mode == QL_MODE_RUN && (fdt_open(&fdt, cfg->path, dg, st.fds, &out->created) < 0 ||
-				    host_open_pending(&st) < 0)) {
-		fdt_unlink(&out->created);
+	if (mode == QL_MODE_RUN && fdp_open(&st.fdp, cfg->path, dg, &out->created) < 0) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -223,10 +208,11 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		r = sv_push(&out->argv, st.argv.v[i]);
 	if (r < 0)
 		goto out;
-	out->fds = st.fds;
-	out->nfds = st.nfds;
-	st.fds = NULL;
-	st.nfds = 0;
+	out->fds = fdp_take(&st.fdp, &out->nfds);
+	if (!out->fds) {
+		r = -ENOMEM;
+		goto out;
+	}
 out:
 	if (r < 0) {
 		fdt_unlink(&out->created);

@@ -19,7 +19,8 @@
 
 struct launch {
 	struct strv argv;   /* argv[0] is the QEMU binary */
-	int *fds;           /* fds[i] is to become fd 3 + i (-1 in dry modes) */
+	int *fds;           /* fds[i] is to become fd fdp_number(i) (-1 in dry
+			     * modes) */
 	size_t nfds;
 	struct strv created; /* files this launch created, to remove if the
 			      * exec fails (fdt_unlink) */

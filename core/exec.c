@@ -84,8 +84,8 @@ int ex_exec(struct launch *l, struct diag *dg)
 	r = fdp_place(l->fds, l->nfds);
 	if (r < 0) {
 		struct rlimit lim;
-		/* placing n fds needs them twice, above 0-2 (fdpass.c) */
-		unsigned long need = 3 + 2 * (unsigned long)l->nfds;
+		/* placing n fds needs them twice, above 0-2 (fdpass.h) */
+		unsigned long need = FDP_FIRST + 2 * (unsigned long)l->nfds;
 
 		if ((r == -EMFILE || r == -EINVAL || r == -EBADF) && getrlimit(RLIMIT_NOFILE, &lim) == 0 &&
 		    lim.rlim_cur != RLIM_INFINITY && need > lim.rlim_cur)

@@ -6,10 +6,93 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef HAVE_CLOSE_RANGE
 #include <linux/close_range.h>
 #endif
+
+#include "fds.h"
+
+int fdp_reserve(struct fdp_table *t, const struct fd_decl *decl, ql_open_fn *open,
+		const char *arg, const struct cfg_section *sec, const char *key, int *number)
+{
+	struct fdp_slot *v = realloc(t->v, (t->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	t->v = v;
+	v[t->n] = (struct fdp_slot){ -1, decl, open, arg, sec, key };
+	*number = fdp_number(t->n++);
+	return 0;
+}
+
+/* Open a plugin's slot; reports a failure at its key (or section). */
+static int open_plugin_slot(const struct fdp_slot *s, const char *file, struct diag *dg)
+{
+	const struct cfg_key *k = s->key ? cfg_key_find(s->sec, s->key) : NULL;
+	const char *from = k ? k->file : s->sec->file;
+	char msg[256] = "";
+	int fd = s->open(s->arg, msg, sizeof(msg));
+
+	if (fd < 0)
+		return dg_error(dg, from ? from : file, k ? k->line : s->sec->line, s->sec->name,
+				s->key, "%s", msg[0] ? msg : strerror(-fd));
+	return fd;
+}
+
+int fdp_open(struct fdp_table *t, const char *file, struct diag *dg, struct strv *created)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		struct fdp_slot *s = &t->v[i];
+
+		s->fd = s->decl ? fdt_open_one(s->decl, file, dg, created) :
+			open_plugin_slot(s, file, dg);
+		if (s->fd < 0) {
+			s->fd = -1;
+			break;
+		}
+	}
+	if (i == t->n)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		if (t->v[i].fd >= 0)
+			close(t->v[i].fd);
+		t->v[i].fd = -1;
+	}
+	fdt_unlink(created);
+	return -EINVAL;
+}
+
+int *fdp_take(struct fdp_table *t, size_t *n)
+{
+	int *fds = malloc((t->n ? t->n : 1) * sizeof(*fds));
+
+	*n = 0;
+	if (!fds)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		fds[i] = t->v[i].fd;
+	*n = t->n;
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+	return fds;
+}
+
+void fdp_release(struct fdp_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].fd >= 0)
+			close(t->v[i].fd);
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
 
 /* Mark every fd >= from close-on-exec. */
 static int cloexec_from(int from)
@@ -40,7 +123,7 @@ static int cloexec_from(int from)
 
 int fdp_place(int *fds, size_t n)
 {
-	int top = 3 + (int)n, r;
+	int top = fdp_number(n), r;
 
 	/* 1: every source out of the way, above the window */
 	for (size_t i = 0; i < n; i++) {
@@ -51,12 +134,12 @@ int fdp_place(int *fds, size_t n)
 		fds[i] = moved;      /* the original is closed with the rest */
 	}
 	/* 2: everything else close-on-exec, including the originals */
-	r = cloexec_from(3);
+	r = cloexec_from(FDP_FIRST);
 	if (r < 0)
 		return r;
 	/* 3: into place; dup2 to a new number clears close-on-exec */
 	for (size_t i = 0; i < n; i++) {
-		int want = 3 + (int)i;
+		int want = fdp_number(i);
 
 		if (dup2(fds[i], want) < 0)
 			return -errno;

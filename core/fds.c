@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "host.h"
 #include "value.h"
 
@@ -158,7 +159,7 @@ static int bind_cli(const struct cfg *cfg, const struct strv *bindings,
 }
 
 int fdt_build(const struct cfg *cfg, const struct strv *bindings,
-	      struct diag *dg, struct fd_table *out)
+	      struct fdp_table *fdp, struct diag *dg, struct fd_table *out)
 {
 	size_t n = 0;
 	int r = 0;
@@ -175,10 +176,11 @@ int fdt_build(const struct cfg *cfg, const struct strv *bindings,
 
 		if (strcmp(sec->type, FD_SECTION) != 0 || !sec->id)
 			continue;
-		d = &out->v[out->n];
+		d = &out->v[out->n++];
 		if (read_decl(cfg, sec, dg, d) < 0)
 			r = -EINVAL;
-		d->target = 3 + (int)out->n++;
+		if (fdp_reserve(fdp, d, NULL, NULL, sec, NULL, &d->target) < 0)
+			return -ENOMEM;
 	}
 	if (bind_cli(cfg, bindings, dg, out) < 0)
 		r = -EINVAL;
@@ -368,50 +370,30 @@ void fdt_unlink(struct strv *created)
 	sv_release(created);
 }
 
-int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
-	     int *fds, struct strv *created)
+int fdt_open_one(const struct fd_decl *d, const char *file, struct diag *dg,
+		 struct strv *created)
 {
-	size_t i;
+	int made = 0, fd;
 
-	for (i = 0; i < t->n; i++)
-		fds[i] = -1;
-	for (i = 0; i < t->n; i++) {
-		const struct fd_decl *d = &t->v[i];
-		int made = 0;
-
-		if (d->path)
-			fds[i] = open_path(d, file, dg, &made);
-		else
-			fds[i] = fcntl(d->inherit, F_DUPFD_CLOEXEC, 3);
-		if (fds[i] == -EINVAL) {
-			fds[i] = -1;
-			break;
-		}
-		if (made && sv_push(created, d->path) < 0) {
-			unlink(d->path);
-			close(fds[i]);
-			fds[i] = -1;
-			errno = ENOMEM;
-		}
-		if (fds[i] < 0) {
-			if (d->path)
-				dg_error(dg, file, d->sec->line, d->sec->name, "path",
-					 "cannot open %s: %s", d->path, strerror(errno));
-			else
-				dg_error(dg, file, d->sec->line, d->sec->name, "inherit",
-					 "cannot use fd %d: %s", d->inherit, strerror(errno));
-			break;
-		}
+	if (d->path)
+		fd = open_path(d, file, dg, &made);
+	else
+		fd = fcntl(d->inherit, F_DUPFD_CLOEXEC, FDP_FIRST);
+	if (fd == -EINVAL)
+		return fd;              /* reported */
+	if (made && sv_push(created, d->path) < 0) {
+		unlink(d->path);
+		close(fd);
+		fd = -1;
+		errno = ENOMEM;
 	}
-	if (i == t->n)
-		return 0;
-	for (i = 0; i < t->n; i++) {
-		if (fds[i] >= 0)
-			close(fds[i]);
-		fds[i] = -1;
-	}
-	fdt_unlink(created);
-	return -EINVAL;
+	if (fd >= 0)
+		return fd;
+	if (d->path)
+		return dg_error(dg, file, d->sec->line, d->sec->name, "path",
+				"cannot open %s: %s", d->path, strerror(errno));
+	return dg_error(dg, file, d->sec->line, d->sec->name, "inherit",
+			"cannot use fd %d: %s", d->inherit, strerror(errno));
 }
 
 int fd_emit(struct ql_ctx *ctx, const struct ql_host_api *api)

@@ -4,7 +4,8 @@
  * Each declares one fd: inherit = N (an fd qlaunch was started with, also
  * bound at launch with --fd NAME=N) or path = FILE with mode = r, w, rw or
  * append (qlaunch opens it).  The declared fds become 3, 4, 5, ... in the
- * order of their sections; fds that plugins hand over follow.  Any value
+ * order of their sections, and fds that plugins hand over follow: fdpass.h
+ * owns the numbers.  Any value
  * of another section may say ${fd:NAME} (the number QEMU sees) or, if the
  * fd has fdset = S, ${fdset:NAME} (/dev/fdset/S, with -add-fd emitted).
  * "$${" stands for a literal "${".
@@ -37,28 +38,30 @@ struct fd_table {
 	size_t n;
 };
 
+struct fdp_table;
+
 /*
  * Collect the [fd.*] sections of cfg, applying bindings ("NAME=N" from
- * --fd).  Inherited fds must be open (checked without opening anything).
- * Reports every problem; returns 0 or -EINVAL/-ENOMEM.
+ * --fd), and give each a slot of fdp (which numbers them, fdpass.h).
+ * Inherited fds must be open (checked without opening anything).  Reports
+ * every problem; returns 0 or -EINVAL/-ENOMEM.
  */
 int fdt_build(const struct cfg *cfg, const struct strv *bindings,
-	      struct diag *dg, struct fd_table *out);
+	      struct fdp_table *fdp, struct diag *dg, struct fd_table *out);
 
 /* Replace ${fd:NAME} and ${fdset:NAME} in every value outside [fd.*]. */
 int fdt_expand(struct cfg *cfg, const struct fd_table *t, struct diag *dg);
 
 /*
- * For run: fds[i] receives a new close-on-exec fd for declaration i (a
- * duplicate of the inherited fd, or the opened file).  The paths of files
- * this call created are appended to created, so that a launch that fails
- * later can remove them (fdt_unlink).  A path is opened without following
- * a symbolic link, and a file of another user in a directory others may
- * write is refused.  On failure the fds opened so far are closed, the
- * files created removed, and fds[] is all -1.
+ * For run (fdpass.c calls it): a new close-on-exec fd for d, a duplicate of
+ * the inherited fd or the opened file, or the reported -EINVAL.  A file
+ * this call creates is appended to created, so that a launch that fails
+ * later can remove it (fdt_unlink).  A path is opened without following a
+ * symbolic link, and a file of another user in a directory others may
+ * write is refused.
  */
-int fdt_open(const struct fd_table *t, const char *file, struct diag *dg,
-	     int *fds, struct strv *created);
+int fdt_open_one(const struct fd_decl *d, const char *file, struct diag *dg,
+		 struct strv *created);
 
 /* Remove the files of created (from fdt_open) and empty it. */
 void fdt_unlink(struct strv *created);

@@ -328,52 +328,13 @@ static int h_emit_section(struct ql_ctx *ctx)
 static int h_fd_pass(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
 		     const char *arg, int *qemu_fd)
 {
-	struct host_state *st;
 	const struct cfg_key *k;
-	struct host_pending *p;
-	int *fds;
 
 	NEED_CTX(ctx, -EINVAL);
 	if (!open || !arg || !qemu_fd)
 		return h_error(ctx, key, "plugin bug: fd_pass without an open function, arg or qemu_fd");
-	st = ctx->st;
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
-	fds = realloc(st->fds, (st->nfds + 1) * sizeof(*fds));
-	if (!fds)
-		return -ENOMEM;
-	st->fds = fds;
-	p = realloc(st->pending, (st->npending + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	st->pending = p;
-	st->pending[st->npending++] = (struct host_pending){
-		ctx->sec, k ? k->name : NULL, open, arg, st->nfds,
-	};
-	st->fds[st->nfds] = -1;
-	*qemu_fd = 3 + (int)st->nfds++;
-	return 0;
-}
-
-int host_open_pending(struct host_state *st)
-{
-	char msg[256];
-	int r = 0;
-
-	for (size_t i = 0; i < st->npending; i++) {
-		const struct host_pending *p = &st->pending[i];
-		const struct cfg_key *k = p->key ? cfg_key_find(p->sec, p->key) : NULL;
-		int fd;
-
-		msg[0] = '\0';
-		fd = p->open(p->arg, msg, sizeof(msg));
-		if (fd < 0) {
-			r = dg_error(st->dg, where(st, p->sec, k), k ? k->line : p->sec->line, p->sec->name,
-				     p->key, "%s", msg[0] ? msg : strerror(-fd));
-			break;
-		}
-		st->fds[p->slot] = fd;
-	}
-	return r;
+	return fdp_reserve(&ctx->st->fdp, NULL, open, arg, ctx->sec, k ? k->name : NULL, qemu_fd);
 }
 
 static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
@@ -517,20 +478,13 @@ void host_state_release(struct host_state *st)
 	if (!st)
 		return;
 	sv_release(&st->argv);
-	for (size_t i = 0; i < st->nfds; i++)
-		if (st->fds[i] >= 0)
-			close(st->fds[i]);
-	free(st->fds);
+	fdp_release(&st->fdp);
 	for (size_t i = 0; i < st->nrefs; i++) {
 		free(st->refs[i].type);
 		free(st->refs[i].id);
 	}
 	free(st->refs);
-	free(st->pending);
 	ar_release(&st->strings);
-	st->pending = NULL;
-	st->npending = 0;
-	st->fds = NULL;
 	st->refs = NULL;
-	st->nfds = st->nrefs = 0;
+	st->nrefs = 0;
 }

@@ -13,6 +13,7 @@
 #include "argv.h"
 #include "config.h"
 #include "diag.h"
+#include "fdpass.h"
 #include "strbuf.h"
 
 /* A reference recorded by require_id, checked once every section is read. */
@@ -25,15 +26,6 @@ struct host_ref {
 	unsigned line;
 };
 
-/* An fd a plugin asked for, to be opened once everything is valid. */
-struct host_pending {
-	const struct cfg_section *sec;
-	const char *key;     /* may be NULL */
-	ql_open_fn *open;
-	const char *arg;
-	size_t slot;         /* index into fds */
-};
-
 /* Everything one build writes; shared by the ctx of each section. */
 struct fd_table;
 
@@ -43,13 +35,9 @@ struct host_state {
 	enum ql_mode mode;
 	struct diag *dg;
 	struct strv argv;    /* QEMU's arguments after argv[0] */
-	int *fds;            /* fds for QEMU: fds[i] becomes fd 3 + i; -1 in dry
-			      * modes and, until they are opened, for [fd.NAME] */
-	size_t nfds;
+	struct fdp_table fdp; /* the fds QEMU will see (fdpass.h) */
 	struct host_ref *refs;
 	size_t nrefs;
-	struct host_pending *pending;
-	size_t npending;
 	struct arena strings; /* what api->format returned */
 };
 
@@ -83,9 +71,6 @@ int host_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
  * message) told apart. */
 int host_opt_pair_at(struct ql_ctx *ctx, const char *ini_key,
 		     const char *qemu_key, const char *value);
-
-/* Run mode: open the fds plugins asked for.  Reports failures. */
-int host_open_pending(struct host_state *st);
 
 /* Report every reference to a section that does not exist. */
 int host_check_refs(struct host_state *st, const struct cfg *cfg);
