@@ -208,13 +208,11 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		r = sv_push(&out->argv, st.argv.v[i]);
 	if (r < 0)
 		goto out;
-	out->fds = fdp_take(&st.fdp, &out->nfds);
-	if (!out->fds) {
-		r = -ENOMEM;
-		goto out;
-	}
+	out->fds = st.fdp;      /* the launch owns them now */
+	st.fdp = (struct fdp_table)FDP_TABLE_INIT;
 out:
 	if (r < 0) {
+		fdp_undo(&st.fdp);      /* opened, but no launch: what they made goes */
 		fdt_unlink(&out->created);
 		launch_release(out);
 	}
@@ -233,10 +231,5 @@ void launch_release(struct launch *l)
 		return;
 	sv_release(&l->argv);
 	sv_release(&l->created);
-	for (size_t i = 0; i < l->nfds; i++)
-		if (l->fds[i] >= 0)
-			close(l->fds[i]);
-	free(l->fds);
-	l->fds = NULL;
-	l->nfds = 0;
+	fdp_release(&l->fds);
 }

@@ -14,14 +14,14 @@
 
 #include "config.h"
 #include "diag.h"
+#include "fdpass.h"
 #include "host.h"
 #include "plugin.h"
 
 struct launch {
 	struct strv argv;   /* argv[0] is the QEMU binary */
-	int *fds;           /* fds[i] is to become fd fdp_number(i) (-1 in dry
-			     * modes) */
-	size_t nfds;
+	struct fdp_table fds; /* slot i is to become fd fdp_number(i) (its fd
+			       * -1 in dry modes) */
 	struct strv created; /* files this launch created, to remove if the
 			      * exec fails (fdt_unlink) */
 };

@@ -81,18 +81,18 @@ int ex_exec(struct launch *l, struct diag *dg)
 		dg_error(dg, bin, 0, NULL, NULL, "QEMU binary is not an absolute path");
 		return 127;
 	}
-	r = fdp_place(l->fds, l->nfds);
+	r = fdp_place(&l->fds);
 	if (r < 0) {
 		struct rlimit lim;
 		/* placing n fds needs them twice, above 0-2 (fdpass.h) */
-		unsigned long need = FDP_FIRST + 2 * (unsigned long)l->nfds;
+		unsigned long need = FDP_FIRST + 2 * (unsigned long)l->fds.n;
 
 		if ((r == -EMFILE || r == -EINVAL || r == -EBADF) && getrlimit(RLIMIT_NOFILE, &lim) == 0 &&
 		    lim.rlim_cur != RLIM_INFINITY && need > lim.rlim_cur)
 			dg_error(dg, NULL, 0, NULL, NULL,
 				 "cannot prepare the %zu fds for QEMU: that needs %lu open at once, more than "
 				 "the limit of open files (RLIMIT_NOFILE %llu), expected a higher limit (ulimit -n)",
-				 l->nfds, need, (unsigned long long)lim.rlim_cur);
+				 l->fds.n, need, (unsigned long long)lim.rlim_cur);
 		else
 			dg_error(dg, NULL, 0, NULL, NULL, "cannot prepare fds for QEMU: %s", strerror(-r));
 		return 126;

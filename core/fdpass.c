@@ -15,14 +15,15 @@
 #include "fds.h"
 
 int fdp_reserve(struct fdp_table *t, const struct fd_decl *decl, ql_open_fn *open,
-		const char *arg, const struct cfg_section *sec, const char *key, int *number)
+		ql_undo_fn *undo, const char *arg, const struct cfg_section *sec,
+		const char *key, int *number)
 {
 	struct fdp_slot *v = realloc(t->v, (t->n + 1) * sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
 	t->v = v;
-	v[t->n] = (struct fdp_slot){ -1, decl, open, arg, sec, key };
+	v[t->n] = (struct fdp_slot){ -1, decl, open, undo, arg, sec, key };
 	*number = fdp_number(t->n++);
 	return 0;
 }
@@ -57,29 +58,23 @@ int fdp_open(struct fdp_table *t, const char *file, struct diag *dg, struct strv
 	}
 	if (i == t->n)
 		return 0;
-	for (i = 0; i < t->n; i++) {
-		if (t->v[i].fd >= 0)
-			close(t->v[i].fd);
-		t->v[i].fd = -1;
-	}
+	fdp_undo(t);
 	fdt_unlink(created);
 	return -EINVAL;
 }
 
-int *fdp_take(struct fdp_table *t, size_t *n)
+void fdp_undo(struct fdp_table *t)
 {
-	int *fds = malloc((t->n ? t->n : 1) * sizeof(*fds));
+	for (size_t i = 0; i < t->n; i++) {
+		struct fdp_slot *s = &t->v[i];
 
-	*n = 0;
-	if (!fds)
-		return NULL;
-	for (size_t i = 0; i < t->n; i++)
-		fds[i] = t->v[i].fd;
-	*n = t->n;
-	free(t->v);
-	t->v = NULL;
-	t->n = 0;
-	return fds;
+		if (s->fd < 0)
+			continue;
+		if (s->undo)
+			s->undo(s->arg, s->fd);
+		close(s->fd);
+		s->fd = -1;
+	}
 }
 
 void fdp_release(struct fdp_table *t)
@@ -121,17 +116,18 @@ static int cloexec_from(int from)
 	return 0;
 }
 
-int fdp_place(int *fds, size_t n)
+int fdp_place(struct fdp_table *t)
 {
+	const size_t n = t->n;
 	int top = fdp_number(n), r;
 
 	/* 1: every source out of the way, above the window */
 	for (size_t i = 0; i < n; i++) {
-		int moved = fcntl(fds[i], F_DUPFD_CLOEXEC, top);
+		int moved = fcntl(t->v[i].fd, F_DUPFD_CLOEXEC, top);
 
 		if (moved < 0)
 			return -errno;
-		fds[i] = moved;      /* the original is closed with the rest */
+		t->v[i].fd = moved;  /* the original is closed with the rest */
 	}
 	/* 2: everything else close-on-exec, including the originals */
 	r = cloexec_from(FDP_FIRST);
@@ -141,9 +137,9 @@ int fdp_place(int *fds, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int want = fdp_number(i);
 
-		if (dup2(fds[i], want) < 0)
+		if (dup2(t->v[i].fd, want) < 0)
 			return -errno;
-		fds[i] = want;
+		t->v[i].fd = want;
 	}
 	return 0;
 }

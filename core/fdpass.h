@@ -29,6 +29,7 @@ struct fdp_slot {
 	int fd;                         /* open, or -1 (always in print and check) */
 	const struct fd_decl *decl;     /* an [fd.NAME] the core opens, or NULL */
 	ql_open_fn *open;               /* else a plugin's opener, and its arg */
+	ql_undo_fn *undo;               /* and what undoes it, or NULL */
 	const char *arg;
 	const struct cfg_section *sec;  /* who asked, for messages */
 	const char *key;                /* the key it came from, or NULL */
@@ -50,7 +51,8 @@ static inline int fdp_number(size_t i)
 /* Give the next slot to decl (an [fd.NAME]) or to a plugin's open(arg);
  * *number receives the fd QEMU will see.  0 or -ENOMEM. */
 int fdp_reserve(struct fdp_table *t, const struct fd_decl *decl, ql_open_fn *open,
-		const char *arg, const struct cfg_section *sec, const char *key, int *number);
+		ql_undo_fn *undo, const char *arg, const struct cfg_section *sec,
+		const char *key, int *number);
 
 /*
  * Run mode: open every slot in order (file names the config, for
@@ -60,21 +62,21 @@ int fdp_reserve(struct fdp_table *t, const struct fd_decl *decl, ql_open_fn *ope
  */
 int fdp_open(struct fdp_table *t, const char *file, struct diag *dg, struct strv *created);
 
-/* Hand the opened fds over as an array in slot order (freed by the
- * caller); the table is left empty. */
-int *fdp_take(struct fdp_table *t, size_t *n);
+/* A launch failed after fdp_open: undo what the plugins' openers made
+ * (their undo functions), close every fd.  The table stays (numbers). */
+void fdp_undo(struct fdp_table *t);
 
 /* Close what is still open and free the table; t may be NULL. */
 void fdp_release(struct fdp_table *t);
 
 /*
- * Make fds[i] become fd FDP_FIRST + i without close-on-exec, and mark
+ * Make slot i's fd become fd FDP_FIRST + i without close-on-exec, and mark
  * every other fd from FDP_FIRST up close-on-exec.  Sources may lie
  * anywhere, also inside the target window (so this needs FDP_FIRST + 2n
- * fds at once).  fds[] is updated to the final numbers.  Returns 0 or a
- * negative errno value (then the fd table is in an unspecified state).
- * Runs just before exec.
+ * fds at once).  The slots are updated to the final numbers.  Returns 0
+ * or a negative errno value (then the fd table is in an unspecified
+ * state).  Runs just before exec.
  */
-int fdp_place(int *fds, size_t n);
+int fdp_place(struct fdp_table *t);
 
 #endif

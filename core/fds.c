@@ -179,7 +179,7 @@ int fdt_build(const struct cfg *cfg, const struct strv *bindings,
 		d = &out->v[out->n++];
 		if (read_decl(cfg, sec, dg, d) < 0)
 			r = -EINVAL;
-		if (fdp_reserve(fdp, d, NULL, NULL, sec, NULL, &d->target) < 0)
+		if (fdp_reserve(fdp, d, NULL, NULL, NULL, sec, NULL, &d->target) < 0)
 			return -ENOMEM;
 	}
 	if (bind_cli(cfg, bindings, dg, out) < 0)

@@ -326,7 +326,7 @@ static int h_emit_section(struct ql_ctx *ctx)
 }
 
 static int h_fd_pass(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
-		     const char *arg, int *qemu_fd)
+		     ql_undo_fn *undo, const char *arg, int *qemu_fd)
 {
 	const struct cfg_key *k;
 
@@ -334,7 +334,8 @@ static int h_fd_pass(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
 	if (!open || !arg || !qemu_fd)
 		return h_error(ctx, key, "plugin bug: fd_pass without an open function, arg or qemu_fd");
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
-	return fdp_reserve(&ctx->st->fdp, NULL, open, arg, ctx->sec, k ? k->name : NULL, qemu_fd);
+	return fdp_reserve(&ctx->st->fdp, NULL, open, undo, arg, ctx->sec, k ? k->name : NULL,
+			   qemu_fd);
 }
 
 static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,

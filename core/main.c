@@ -344,7 +344,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
 		[CMD_RUN] = QL_MODE_RUN,
 	};
-	struct launch l = { STRV_INIT, NULL, 0, STRV_INIT };
+	struct launch l = { STRV_INIT, FDP_TABLE_INIT, STRV_INIT };
 	struct strbuf out = STRBUF_INIT;
 	struct cfg *cfg = NULL;
 	size_t bad = 0;
@@ -391,7 +391,9 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 	case CMD_RUN:
 		fflush(NULL);
 		status = ex_exec(&l, dg);
-		fdt_unlink(&l.created);     /* only back here if the exec failed */
+		/* only back here if the exec failed: what the run made goes */
+		fdp_undo(&l.fds);
+		fdt_unlink(&l.created);
 		break;
 	default:
 		break;

@@ -238,6 +238,20 @@ static int prebind(const char *arg, char *msg, size_t msglen)
 	return r;
 }
 
+/*
+ * ql_undo_fn: the launch failed after prebind made the socket: remove its
+ * file, so that no run leaves one that nothing will ever listen on.
+ */
+static void unprebind(const char *arg, int fd)
+{
+	const char *path = strchr(arg, ' ') + 1;
+	struct stat st;
+
+	(void)fd;
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
 /* -chardev socket,id=C,fd=N,server=on,wait=off -mon chardev=C,mode=control */
 static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
 			 const char *path)
@@ -256,7 +270,7 @@ static int emit_prebound(struct ql_ctx *ctx, const struct ql_host_api *api,
 	if (!arg)
 		return -ENOMEM;
 	if ((r = check_socket_path(ctx, api, path)) < 0 ||
-	    (r = api->fd_pass(ctx, "socket", prebind, arg, &qemu_fd)) < 0)
+	    (r = api->fd_pass(ctx, "socket", prebind, unprebind, arg, &qemu_fd)) < 0)
 		return r;
 	id = api->format(ctx, "qlaunch-qmp%s%s", name ? "." : "", name ? name : "");
 	num = api->format(ctx, "%d", qemu_fd);

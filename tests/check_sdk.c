@@ -451,7 +451,7 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->opt_pair_as(NULL, "k", "q", "v"), -EINVAL);
 	ck_assert_int_eq(api->opt_rest(NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->opt_end(NULL), -EINVAL);
-	ck_assert_int_eq(api->fd_pass(NULL, "k", never_open, "a", &fd), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(NULL, "k", never_open, NULL, "a", &fd), -EINVAL);
 	ck_assert_int_eq(api->require_id(NULL, "k", "x", "y"), -EINVAL);
 	ck_assert_int_eq(api->error(NULL, "k", "m"), -EINVAL);
 	ck_assert_int_eq(call_verror(NULL, "k", "m"), -EINVAL);
@@ -485,9 +485,9 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(api->opt_rest(&ctx, NULL), 0);
 	ck_assert_int_eq(api->opt_value(&ctx, "k", "late"), -EINVAL);  /* after k=v */
 	ck_assert_int_eq(api->opt_end(&ctx), 0);
-	ck_assert_int_eq(api->fd_pass(&ctx, "k", NULL, "a", &fd), -EINVAL);
-	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, NULL, &fd), -EINVAL);
-	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, "a", NULL), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(&ctx, "k", NULL, NULL, "a", &fd), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, NULL, NULL, &fd), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, NULL, "a", NULL), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", NULL, "y"), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", "x", NULL), -EINVAL);
 	ck_assert_int_eq(api->require_id(&ctx, "k", "Object", "y"), -EINVAL);

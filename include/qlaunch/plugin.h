@@ -180,6 +180,14 @@ typedef int ql_emit_fn(struct ql_ctx *ctx, const struct ql_host_api *api);
 typedef int ql_open_fn(const char *arg, char *msg, size_t msglen);
 
 /*
+ * Undoes what an open function made outside the fd (a socket's file, say),
+ * called by the core with its arg and the fd it returned when the launch
+ * fails after it (a later fd cannot be opened, or the exec fails), before
+ * the core closes the fd.  Must not call the host API, print or exit.
+ */
+typedef void ql_undo_fn(const char *arg, int fd);
+
+/*
  * One INI section type.  Arrays end with a NULL name; the descriptor gives
  * sizeof(struct ql_section_type) as section_size (QL_PLUGIN_HEADER does).
  *
@@ -343,11 +351,13 @@ struct ql_host_api {
 	 * will see, the same in every mode.  Nothing is opened now: in
 	 * QL_MODE_RUN the core calls open(arg, ...) after every section has
 	 * been read without error, places the fd at *qemu_fd and owns it; a
-	 * failure is reported at key's line (key may be NULL).  arg must live
-	 * as long as the launch: a string from the host API, or a literal.
+	 * failure is reported at key's line (key may be NULL).  If the launch
+	 * fails after open succeeded, the core calls undo(arg, fd) (undo may
+	 * be NULL: nothing to undo).  arg must live as long as the launch: a
+	 * string from the host API, or a literal.
 	 */
 	int (*fd_pass)(struct ql_ctx *ctx, const char *key, ql_open_fn *open,
-		       const char *arg, int *qemu_fd);
+		       ql_undo_fn *undo, const char *arg, int *qemu_fd);
 
 	/*
 	 * 2.0: record that key refers to the section [type.id]; the core reports the
