@@ -208,8 +208,10 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		r = sv_push(&out->argv, st.argv.v[i]);
 	if (r < 0)
 		goto out;
-	out->fds = st.fdp;      /* the launch owns them now */
+	out->fds = st.fdp;      /* the launch owns them now, and their args */
 	st.fdp = (struct fdp_table)FDP_TABLE_INIT;
+	out->strings = st.strings;
+	st.strings = (struct arena)ARENA_INIT;
 out:
 	if (r < 0) {
 		fdp_undo(&st.fdp);      /* opened, but no launch: what they made goes */
@@ -232,4 +234,5 @@ void launch_release(struct launch *l)
 	sv_release(&l->argv);
 	sv_release(&l->created);
 	fdp_release(&l->fds);
+	ar_release(&l->strings);
 }

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "arena.h"
 #include "fdpass.h"
 #include "host.h"
 #include "plugin.h"
@@ -24,6 +25,8 @@ struct launch {
 			       * -1 in dry modes) */
 	struct strv created; /* files this launch created, to remove if the
 			      * exec fails (fdt_unlink) */
+	struct arena strings; /* what the host API's format made: the plugins'
+			       * fd args among them live as long as the launch */
 };
 
 /* Section types owned by the core ([qemu], [fd.NAME]), name-terminated;

@@ -344,7 +344,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
 		[CMD_RUN] = QL_MODE_RUN,
 	};
-	struct launch l = { STRV_INIT, FDP_TABLE_INIT, STRV_INIT };
+	struct launch l = { STRV_INIT, FDP_TABLE_INIT, STRV_INIT, ARENA_INIT };
 	struct strbuf out = STRBUF_INIT;
 	struct cfg *cfg = NULL;
 	size_t bad = 0;
