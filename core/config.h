@@ -57,6 +57,16 @@ struct cfg {
  */
 int cfg_load(const char *path, struct diag *dg, struct cfg **out);
 
+/* The file a key of sec (or, if k is NULL, sec itself) came from: a plugin
+ * set's file, or deflt (the config's path). */
+static inline const char *cfg_origin(const struct cfg_section *sec,
+				     const struct cfg_key *k, const char *deflt)
+{
+	const char *file = k ? k->file : sec->file;
+
+	return file ? file : deflt;
+}
+
 /* The file to name in a message about an entry with this file field. */
 static inline const char *cfg_where(const struct cfg *cfg, const char *file)
 {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argv.h"
+
 /* The size of each struct in ABI 2.0: a plugin's is never smaller.  It is
  * larger only for a plugin of a newer minor, and then the members this
  * core does not know must be zero (unused), as the kernel asks of an
@@ -56,18 +58,6 @@ static int valid_key_name(const char *s, int dash)
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
 		      *s == '-' || *s == '_' || *s == '.'))
-			return 0;
-	return 1;
-}
-
-/* QEMU's own key names may have capitals (property names do). */
-static int valid_qemu_key(const char *s)
-{
-	if (!s || !*s)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
 			return 0;
 	return 1;
 }
@@ -201,7 +191,7 @@ static const char *bad_key(const struct ql_section_type *t, const struct ql_key 
 		return "a unit, but it is no QL_KEY_SIZE";
 	if ((k->flags & QL_KEY_ARG) && !valid_key_name(k->qemu, 1))
 		return "QL_KEY_ARG without a QEMU flag such as -kernel";
-	if (!(k->flags & QL_KEY_ARG) && k->qemu && !valid_qemu_key(k->qemu))
+	if (!(k->flags & QL_KEY_ARG) && k->qemu && !av_valid_key(k->qemu))
 		return "an invalid QEMU name";
 	if ((k->flags & (QL_KEY_HEAD | QL_KEY_EARLY)) && !t->option)
 		return "QL_KEY_HEAD or QL_KEY_EARLY in a section type without an option";
@@ -296,7 +286,7 @@ static int check_section(const struct reader *rd, const struct ql_section_type *
 		return dg_error(rd->dg, rd->path, 0, NULL, NULL,
 				"section type [%s] passes keys through but has no option and no emit hook "
 				"to put them in", t->name);
-	if (t->id_key && (!valid_qemu_key(t->id_key) || !(t->flags & QL_SECTION_MULTI) || !t->option))
+	if (t->id_key && (!av_valid_key(t->id_key) || !(t->flags & QL_SECTION_MULTI) || !t->option))
 		return dg_error(rd->dg, rd->path, 0, NULL, NULL,
 				"section type [%s] has an id key but no [%s.ID] form or no option, or an invalid one",
 				t->name, t->name);

@@ -32,12 +32,11 @@ int fdp_reserve(struct fdp_table *t, const struct fd_decl *decl, ql_open_fn *ope
 static int open_plugin_slot(const struct fdp_slot *s, const char *file, struct diag *dg)
 {
 	const struct cfg_key *k = s->key ? cfg_key_find(s->sec, s->key) : NULL;
-	const char *from = k ? k->file : s->sec->file;
 	char msg[256] = "";
 	int fd = s->open(s->arg, msg, sizeof(msg));
 
 	if (fd < 0)
-		return dg_error(dg, from ? from : file, k ? k->line : s->sec->line, s->sec->name,
+		return dg_error(dg, cfg_origin(s->sec, k, file), k ? k->line : s->sec->line, s->sec->name,
 				s->key, "%s", msg[0] ? msg : strerror(-fd));
 	return fd;
 }

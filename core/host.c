@@ -19,9 +19,7 @@
 static const char *where(const struct host_state *st, const struct cfg_section *sec,
 			 const struct cfg_key *k)
 {
-	const char *file = k ? k->file : sec->file;
-
-	return file ? file : st->file;
+	return cfg_origin(sec, k, st->file);
 }
 
 /* A NULL ctx cannot even be reported: the plugin gets -EINVAL. */

@@ -264,7 +264,7 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 	const void *d;
 	struct stat st;
 	void *h;
-	int r, fd;
+	int r, fd, have_proc;
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
@@ -279,14 +279,15 @@ static int load_one(const char *path, const char *stem, int allow_unsafe,
 		goto fail_fd;
 	pix_id_of(&st, &out->id);
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (access(proc, F_OK) < 0 && !allow_unsafe) {
+	have_proc = access(proc, F_OK) == 0;
+	if (!have_proc && !allow_unsafe) {
 		r = dg_error(dg, path, 0, NULL, NULL,
 			     "cannot load plugin: %s is missing, expected /proc mounted (qlaunch loads the "
 			     "file it checked through it; or --allow-unsafe-plugins)", proc);
 		goto fail_fd;
 	}
 	dlerror();
-	h = dlopen(access(proc, F_OK) == 0 ? proc : path, RTLD_NOW | RTLD_LOCAL);
+	h = dlopen(have_proc ? proc : path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *why = dlerror();
 
