@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev
 libiniparser-dev check qemu-system-x86 python3 valgrind git clang libclang-rt-14-dev
 strace"
+# The real guest of make demo and tests/qemu-guest.test (tools/guest.sh):
+# its kernel and busybox are downloaded and unpacked in the build tree,
+# never installed (no kernel in /boot); these build its initramfs (cpio,
+# kmod's depmod/modprobe), disks (qemu-img, mkfs.ext4) and CD-ROM
+# (xorriso, isolinux), and ovmf is its UEFI firmware.
+PACKAGES="$PACKAGES cpio kmod qemu-utils e2fsprogs ovmf xorriso isolinux syslinux-common"
 
 missing=
 for p in $PACKAGES; do
