@@ -257,9 +257,9 @@ START_TEST(descriptor_of_a_newer_minor)
 	 * anything past the core's own size is read */
 	ck_assert_int_eq(read_next(0, QL_ABI_MINOR, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.1 "
-			 "that this qlaunch (ABI 2.0) does not know, expected them unset; upgrade qlaunch");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.0");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.2 "
+			 "that this qlaunch (ABI 2.1) does not know, expected them unset; upgrade qlaunch");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.1");
 	dg_release(&dg);
 }
 END_TEST
@@ -357,7 +357,7 @@ START_TEST(bad_declarations_refused)
 	ck_declare(&opt, no_ref, "P: plugin declares key 'k' of section type [tbad] with no valid section type to refer to");
 	ck_declare(&opt, arg_no_flag, "P: plugin declares key 'k' of section type [tbad] with QL_KEY_ARG without a QEMU flag such as -kernel");
 	ck_declare(&opt, upper, "P: plugin declares key 'Key' of section type [tbad] with an invalid key name");
-	ck_declare(&opt, dflt, "P: plugin declares key 'k' of section type [tbad] with a default without QL_KEY_HEAD");
+	ck_declare(&opt, dflt, "P: plugin declares key 'k' of section type [tbad] with a default without QL_KEY_HEAD or QL_KEY_EARLY");
 	ck_declare(&opt, range, "P: plugin declares key 'k' of section type [tbad] with a range whose max is below its min");
 	ck_declare(&with_id, idk, "P: plugin declares key 'id' of section type [tbad] with the name of the id key");
 	ck_declare(&single_id, NULL, "P: section type [tbad] has an id key but no [tbad.ID] form or no option, or an invalid one");
@@ -383,8 +383,8 @@ START_TEST(descriptor_too_small)
 	v[0].key_size = 16;
 	ck_assert_int_eq(dsc_read("P", "tbad", &p, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.0");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.0");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.1");
 	dg_release(&dg);
 }
 END_TEST
