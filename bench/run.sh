@@ -15,11 +15,11 @@
 # What is measured (hyperfine medians, wall clock, -N: no shell):
 #   1. launch overhead = 'qlaunch run reference.ini' - '/bin/true', where
 #      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true,
-#      for the default build (13 plugins loaded with dlopen) and the built-in
+#      for the default build (every standard plugin loaded with dlopen) and the built-in
 #      one, each also as a ratio to 'exec1 /bin/true';
 #      next to it the floor of any exec-in-place launcher on this machine,
 #      'exec1 /bin/true' - '/bin/true' (bench/exec1.c only calls execv)
-#      and, for examples/minimal.ini (4 of the 13 plugins used), the launch
+#      and, for examples/minimal.ini (4 of the standard plugins used), the launch
 #      overhead with every plugin loaded and with a plugin index (4 loaded)
 #   2. 'qlaunch print' of configs with N [device.dN] sections: the total
 #      (hyperfine), then iniparser's share and qlaunch's own work, measured
@@ -27,7 +27,7 @@
 #      and the process from before main() to exit, so that
 #      own = whole - iniparser_load comes from one process and is not lost
 #      in the noise of iniparser's quadratic load (own work includes loading
-#      the 13 plugins, see 4.)
+#      the standard plugins, see 4.)
 #   3. max RSS of 'qlaunch print reference.ini' (/usr/bin/time -v)
 #   4. plugin loading = 'qlaunch plugins' - 'qlaunch --version'
 set -Eeuo pipefail
@@ -93,7 +93,8 @@ fi
 # on what is installed on this machine.
 qlx="$ql -s none -P $pd"
 nplugins=$($qlx plugins | awk '$NF ~ /\.so$/ { n++ } END { print n + 0 }')
-[ "$nplugins" -eq 13 ] || die "expected 13 plugins in $pd, found $nplugins"
+nstd=$(ls "$repo"/plugins/*.c | wc -l)
+[ "$nplugins" -eq "$nstd" ] || die "expected $nstd plugins in $pd, found $nplugins"
 $qlx check "$ref" || die "$ref is not valid for this build"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qlaunch-bench.XXXXXX")
@@ -117,7 +118,7 @@ fi
 bql=$bbuild/core/qlaunch
 [ -x "$bql" ] && [ "$(head -c2 "$bql")" != "#!" ] || die "$bql is not a built qlaunch binary"
 nbuiltin=$("$bql" -s none plugins | awk '$NF == "built-in" { n++ } END { print n + 0 }')
-[ "$nbuiltin" -eq 13 ] || die "expected 13 built-in plugins in $bql, found $nbuiltin"
+[ "$nbuiltin" -eq "$nstd" ] || die "expected $nstd built-in plugins in $bql, found $nbuiltin"
 bqlx="$bql -s none"
 $bqlx check "$ref" || die "$ref is not valid for the built-in build"
 
@@ -165,7 +166,7 @@ echo "bench: $ql, plugins in $pd" >&2
 # overhead without any plugin loading, to tell what dominates item 1.
 mkdir "$tmp/noplugins"
 printf '[qemu]\nbinary = /bin/true\n' >"$tmp/q0.ini"
-# The same 13 plugins without and with a plugin index, for a config that
+# The same plugins without and with a plugin index, for a config that
 # uses 4 of them (examples/minimal.ini): what lazy loading saves.
 small=$repo/examples/minimal.ini
 mkdir "$tmp/all" "$tmp/indexed"
@@ -286,23 +287,23 @@ md=$results/results.md
 	echo "take the median of $base_rounds rounds of $base_runs runs of every command, so that a"
 	echo "drifting load hurts all alike. 'own' is measured inside each \`qlaunch print\` run"
 	echo "(bench/iniclock.c): the process from before main() to exit, minus"
-	echo "iniparser_load(); it includes loading the 13 plugins. (CPU: ...) is the"
+	echo "iniparser_load(); it includes loading all $nstd plugins. (CPU: ...) is the"
 	echo "same quantity in user+system CPU time."
 	echo
 	echo "| measurement | value | target | result |"
 	echo "|---|---:|---:|---|"
 	echo "| \`/bin/true\` directly | $true_ms ms | | |"
-	echo "| \`qlaunch run\` reference.ini (13 plugins, 20 devices, QEMU = /bin/true) | $run_ms ms | | |"
+	echo "| \`qlaunch run\` reference.ini (13 families, 20 devices, QEMU = /bin/true) | $run_ms ms | | |"
 	echo "| **launch overhead** (run − /bin/true) | **$launch_ms ms** (CPU: $launch_cpu ms) | < $t_launch_ms ms | $(verdict "$launch_ms" "$t_launch_ms") |"
 	echo "| floor: one more execve, \`exec1 /bin/true\` − /bin/true (bench/exec1.c: execv and nothing else) | $floor_ms ms | | info |"
 	echo "| \`exec1 /bin/true\` | $exec1_ms ms | | |"
-	echo "| default build (13 plugins, dlopen): \`run\` reference.ini / exec1 | $run_ms ms = **${ratio}x** | | info |"
+	echo "| default build ($nstd plugins, dlopen): \`run\` reference.ini / exec1 | $run_ms ms = **${ratio}x** | | info |"
 	echo "| built-in build (\`--with-builtin-plugins=all\`): \`run\` reference.ini / exec1 | $brun_ms ms = **${bratio}x** | ≤ ${t_builtin_ratio}x | $(verdict_le "$bratio" "$t_builtin_ratio") |"
 	echo "| built-in build: launch overhead (run − /bin/true) | $blaunch_ms ms (CPU: $blaunch_cpu ms) | | info |"
 	echo "| launch overhead above that floor (run − exec1 /bin/true) | $over_floor_ms ms | | info |"
 	echo "| launch overhead with no plugins (\`run\` of a [qemu]-only config, 0 plugins) − /bin/true | $launch0_ms ms (CPU: $launch0_cpu ms) | | info |"
-	echo "| launch overhead of examples/minimal.ini (uses 4 of the 13 plugins): all 13 loaded / with plugins.index (4 loaded) | $small_all_ms / $small_idx_ms ms | | info |"
-	echo "| minor page faults: /bin/true / run, 0 plugins / run reference.ini, 13 plugins | $pf_true / $pf_run0 / $pf_run | | info |"
+	echo "| launch overhead of examples/minimal.ini (uses 4 of all $nstd plugins): all 13 loaded / with plugins.index (4 loaded) | $small_all_ms / $small_idx_ms ms | | info |"
+	echo "| minor page faults: /bin/true / run, 0 plugins / run reference.ini, $nstd plugins | $pf_true / $pf_run0 / $pf_run | | info |"
 	echo "| process start (\`qlaunch --version\`) | $version_ms ms | | |"
 	echo "| \`qlaunch plugins\` | $plugins_ms ms | | |"
 	echo "| **loading 13 plugins** (plugins − --version) | **$plugload_ms ms** (CPU: $plugload_cpu ms) | | info |"

@@ -154,7 +154,7 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	       const struct strv *fd_bindings, struct diag *dg,
 	       struct launch *out)
 {
-	struct host_state st = { .file = cfg->path, .mode = mode, .dg = dg };
+	struct host_state st = { .file = cfg->path, .mode = mode, .dg = dg, .cfg = cfg };
 	struct fd_table fdt = { NULL, 0 };
 	struct sec_check *checks = NULL;
 	const struct cfg_section *qemu_sec = NULL;
@@ -199,6 +199,10 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 	 * a failed launch should not truncate a log or leave a socket. */
 	if (mode == QL_MODE_RUN && (r = runnable(binary, dg)) < 0)
 		goto out;
+	if (mode == QL_MODE_RUN && seed_make(&st.seeds, cfg->path, dg, &out->created) < 0) {
+		r = -EINVAL;
+		goto out;
+	}
 	if (mode == QL_MODE_RUN && fdp_open(&st.fdp, cfg->path, dg, &out->created) < 0) {
 		r = -EINVAL;
 		goto out;

@@ -47,6 +47,32 @@ int dsc_valid_type_name(const char *s)
 	return 1;
 }
 
+int dsc_valid_type_list(const char *s)
+{
+	char name[64];
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	while (*s) {
+		size_t len;
+
+		s += strspn(s, " ");
+		len = strcspn(s, " ");
+		if (!len)
+			break;
+		if (len >= sizeof(name))
+			return 0;
+		memcpy(name, s, len);
+		name[len] = '\0';
+		if (!dsc_valid_type_name(name))
+			return 0;
+		s += len;
+		n++;
+	}
+	return n > 0;
+}
+
 /* [a-z0-9_.-]+, as iniparser leaves key names; start with a letter or
  * digit.  With dash set, a QEMU flag: '-' then such a name. */
 static int valid_key_name(const char *s, int dash)
@@ -177,7 +203,7 @@ static const char *bad_key(const struct ql_section_type *t, const struct ql_key 
 		return "no choices";
 	if (k->kind != QL_KEY_CHOICE && k->choices)
 		return "choices, but it is no QL_KEY_CHOICE";
-	if (k->kind == QL_KEY_REF && !dsc_valid_type_name(k->ref))
+	if (k->kind == QL_KEY_REF && !dsc_valid_type_list(k->ref))
 		return "no valid section type to refer to";
 	if (k->kind != QL_KEY_REF && k->ref)
 		return "a section type to refer to, but it is no QL_KEY_REF";
@@ -199,8 +225,8 @@ static const char *bad_key(const struct ql_section_type *t, const struct ql_key 
 		return "nowhere to go: the section type has no option and no emit hook";
 	if ((k->flags & QL_KEY_HOOK) && !t->emit)
 		return "QL_KEY_HOOK in a section type without an emit hook";
-	if (k->dflt && !(k->flags & QL_KEY_HEAD))
-		return "a default without QL_KEY_HEAD";
+	if (k->dflt && !(k->flags & (QL_KEY_HEAD | QL_KEY_EARLY)))
+		return "a default without QL_KEY_HEAD or QL_KEY_EARLY";
 	if (k->dflt && (k->flags & QL_KEY_REQUIRED))
 		return "a default, but it is required";
 	if (k->dflt && !valid_default(k, k->dflt))

@@ -42,6 +42,10 @@ int dsc_valid_flag(const char *s);
 /* Is s a valid section type name: [a-z][a-z0-9_-]*? */
 int dsc_valid_type_name(const char *s);
 
+/* Is s one or more valid section type names separated by blanks (a
+ * QL_KEY_REF's ref since 2.1)? */
+int dsc_valid_type_list(const char *s);
+
 /* The declared key called name of t, or NULL. */
 const struct ql_key *dsc_key(const struct ql_section_type *t, const char *name);
 

@@ -346,7 +346,7 @@ static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
 	NEED_CTX(ctx, -EINVAL);
 	if (!type || !id)
 		return h_error(ctx, key, "plugin bug: NULL type or id");
-	if (!dsc_valid_type_name(type))
+	if (!dsc_valid_type_list(type))
 		return h_error(ctx, key, "plugin bug: section type '%s', expected a lower-case type name",
 			       type);
 	st = ctx->st;
@@ -369,6 +369,80 @@ static int h_require_id(struct ql_ctx *ctx, const char *key, const char *type,
 	}
 	st->nrefs++;
 	return 0;
+}
+
+static long h_counter(struct ql_ctx *ctx, const char *name)
+{
+	struct host_state *st;
+	unsigned *count;
+	char *copy;
+	int r;
+
+	NEED_CTX(ctx, -EINVAL);
+	if (!name)
+		return h_error(ctx, NULL, "plugin bug: counter without a name");
+	st = ctx->st;
+	count = sm_value(&st->counters, name);
+	if (count)
+		return (long)(*count)++;
+	copy = ar_strdup(&st->strings, name);
+	if (!copy)
+		return -ENOMEM;
+	r = sm_insert(&st->counters, copy, 1, NULL);
+	return r < 0 ? r : 0;
+}
+
+/* The section [type] or [type.id] of the config, or NULL. */
+static const struct cfg_section *find_section(const struct cfg *cfg, const char *type,
+					      const char *id)
+{
+	for (size_t i = 0; cfg && i < cfg->nsections; i++) {
+		const struct cfg_section *sec = &cfg->sections[i];
+
+		if (strcmp(sec->type, type) != 0)
+			continue;
+		if (id ? sec->id && strcmp(sec->id, id) == 0 : !sec->id)
+			return sec;
+	}
+	return NULL;
+}
+
+static int h_peek(struct ql_ctx *ctx, const char *type, const char *id, const char *key,
+		  const char **value)
+{
+	const struct cfg_section *sec;
+	const struct cfg_key *k;
+
+	NEED_CTX(ctx, -EINVAL);
+	if (!type || (!key) != (!value))
+		return h_error(ctx, NULL, "plugin bug: peek without a type, or with only one of key and value");
+	sec = find_section(ctx->st->cfg, type, id);
+	if (!sec)
+		return 0;
+	if (!key)
+		return 1;
+	k = cfg_key_find(sec, key);
+	if (!k)
+		return 0;
+	*value = k->value;
+	return 1;
+}
+
+static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template_path,
+		       const char *path)
+{
+	const struct cfg_key *k;
+	const char *t, *p;
+
+	NEED_CTX(ctx, -EINVAL);
+	if (!template_path || !path || !*template_path || !*path)
+		return h_error(ctx, key, "plugin bug: seed_file without a template or a path");
+	t = ar_strdup(&ctx->st->strings, template_path);
+	p = ar_strdup(&ctx->st->strings, path);
+	if (!t || !p)
+		return -ENOMEM;
+	k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	return seed_add(&ctx->st->seeds, t, p, ctx->sec, k ? k->name : NULL);
 }
 
 const struct ql_host_api host_api = {
@@ -399,6 +473,9 @@ const struct ql_host_api host_api = {
 	.format = h_format,
 	.opt_pair_as = h_opt_pair_as,
 	.emit_section = h_emit_section,
+	.counter = h_counter,
+	.peek = h_peek,
+	.seed_file = h_seed_file,
 };
 
 int host_emit(struct host_state *st, const struct cfg_section *sec,
@@ -415,6 +492,75 @@ int host_emit(struct host_state *st, const struct cfg_section *sec,
 	if (r < 0 && r != -ENOMEM && st->dg->msgs.n == errors && !(check && check->failed))
 		r = h_error(&ctx, NULL, "plugin failed (%s) without saying why", strerror(-r));
 	av_opt_release(&ctx.opt);
+	return r;
+}
+
+int host_describe_types(struct strbuf *sb, const char *types)
+{
+	size_t n = 0, i = 0;
+	int r = 0;
+
+	for (const char *s = types; *s; s += strcspn(s, " "), s += strspn(s, " "))
+		n += *s != ' ';
+	for (const char *s = types + strspn(types, " "); *s && r == 0; i++) {
+		size_t len = strcspn(s, " ");
+
+		if (i)
+			r = sb_adds(sb, i + 1 == n ? " or " : ", ");
+		if (r == 0)
+			r = sb_printf(sb, "[%.*s.ID]", (int)len, s);
+		s += len;
+		s += strspn(s, " ");
+	}
+	return r;
+}
+
+/* Report ref if none of its types has a section with its id. */
+static int check_ref(struct host_state *st, const struct host_ref *ref,
+		     const struct strmap *ids, const struct strv *names)
+{
+	struct strbuf want = STRBUF_INIT, types = STRBUF_INIT;
+	const char *near = NULL;
+	unsigned dummy;
+	int r = 0, several = strchr(ref->type, ' ') != NULL;
+
+	for (const char *s = ref->type + strspn(ref->type, " "); *s && r == 0; s += strspn(s, " ")) {
+		size_t len = strcspn(s, " ");
+
+		sb_reset(&want);
+		if (sb_printf(&want, "%.*s.%s", (int)len, s, ref->id) < 0)
+			r = -ENOMEM;
+		else if (sm_get(ids, want.buf, &dummy))
+			goto out;       /* found */
+		/* ids are unique without case, but QEMU tells case apart */
+		for (size_t j = 0; j < names->n && !near && r == 0; j++)
+			if (strcasecmp(names->v[j], want.buf) == 0)
+				near = names->v[j];
+		s += len;
+	}
+	if (r == 0)
+		r = host_describe_types(&types, ref->type);
+	if (r < 0)
+		goto out;
+	if (several && near)
+		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+			 "refers to '%s', which is not defined (did you mean [%s]? ids are "
+			 "case-sensitive), expected the id of a %s section", ref->id, near, types.buf);
+	else if (several)
+		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+			 "refers to '%s', which is not defined, expected the id of a %s section",
+			 ref->id, types.buf);
+	else if (near)
+		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+			 "refers to [%s], which is not defined (did you mean [%s]? ids are "
+			 "case-sensitive), expected the id of a %s section", want.buf, near, types.buf);
+	else
+		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+			 "refers to [%s], which is not defined, expected the id of a %s section",
+			 want.buf, types.buf);
+out:
+	sb_release(&want);
+	sb_release(&types);
 	return r;
 }
 
@@ -439,34 +585,8 @@ int host_check_refs(struct host_state *st, const struct cfg *cfg)
 			r = sm_insert(&ids, names.v[names.n - 1], 0, NULL);
 	}
 	sb_release(&sb);
-	for (size_t i = 0; i < st->nrefs && r >= 0; i++) {
-		const struct host_ref *ref = &st->refs[i];
-		struct strbuf want = STRBUF_INIT;
-		unsigned dummy;
-
-		if (sb_printf(&want, "%s.%s", ref->type, ref->id) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		if (!sm_get(&ids, want.buf, &dummy)) {
-			/* ids are unique without case, but QEMU tells case apart */
-			const char *near = NULL;
-
-			for (size_t j = 0; j < names.n && !near; j++)
-				if (strcasecmp(names.v[j], want.buf) == 0)
-					near = names.v[j];
-			if (near)
-				dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-					 "refers to [%s], which is not defined (did you mean [%s]? ids are "
-					 "case-sensitive), expected the id of a [%s.ID] section",
-					 want.buf, near, ref->type);
-			else
-				dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-					 "refers to [%s], which is not defined, expected the id of a [%s.ID] section",
-					 want.buf, ref->type);
-		}
-		sb_release(&want);
-	}
+	for (size_t i = 0; i < st->nrefs && r >= 0; i++)
+		r = check_ref(st, &st->refs[i], &ids, &names);
 	sm_release(&ids);
 	sv_release(&names);
 	return dg_failed(st->dg) ? -EINVAL : r;
@@ -483,6 +603,8 @@ void host_state_release(struct host_state *st)
 		free(st->refs[i].id);
 	}
 	free(st->refs);
+	sm_release(&st->counters);
+	seed_release(&st->seeds);
 	ar_release(&st->strings);
 	st->refs = NULL;
 	st->nrefs = 0;

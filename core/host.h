@@ -14,6 +14,8 @@
 #include "config.h"
 #include "diag.h"
 #include "fdpass.h"
+#include "seed.h"
+#include "strmap.h"
 #include "strbuf.h"
 
 /* A reference recorded by require_id, checked once every section is read. */
@@ -39,6 +41,9 @@ struct host_state {
 	struct host_ref *refs;
 	size_t nrefs;
 	struct arena strings; /* what api->format returned */
+	const struct cfg *cfg; /* the whole configuration, for peek */
+	struct strmap counters; /* api->counter's names (in strings) */
+	struct seed_list seeds; /* api->seed_file's files, made in run mode */
 };
 
 /* What checking one section's keys against its type found. */
@@ -71,6 +76,9 @@ int host_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
  * message) told apart. */
 int host_opt_pair_at(struct ql_ctx *ctx, const char *ini_key,
 		     const char *qemu_key, const char *value);
+
+/* "[a.ID], [b.ID] or [c.ID]" for the blank-separated types, into sb. */
+int host_describe_types(struct strbuf *sb, const char *types);
 
 /* Report every reference to a section that does not exist. */
 int host_check_refs(struct host_state *st, const struct cfg *cfg);

@@ -32,7 +32,9 @@ static int describe(const struct ql_key *k, struct strbuf *sb)
 	case QL_KEY_BOOL:
 		return sb_adds(sb, "on or off");
 	case QL_KEY_REF:
-		return sb_printf(sb, "the id of a [%s.ID] section", k->ref);
+		r = sb_adds(sb, "the id of a ");
+		r = r ? r : host_describe_types(sb, k->ref);
+		return r ? r : sb_adds(sb, " section");
 	case QL_KEY_LIST:
 		return sb_adds(sb, "one or more values separated by blanks");
 	case QL_KEY_PATH:
@@ -261,8 +263,12 @@ static int emit_option(struct ql_ctx *ctx)
 	for (const struct ql_key *d = t->keys; d && d->name && r == 0; d++) {
 		const struct cfg_key *k = cfg_key_find(sec, d->name);
 
-		if ((d->flags & QL_KEY_EARLY) && !(d->flags & QL_KEY_HOOK) && k)
+		if (!(d->flags & QL_KEY_EARLY) || (d->flags & QL_KEY_HOOK))
+			continue;
+		if (k)
 			r = put_key(ctx, d, k);
+		else if (d->dflt)
+			r = host_opt_pair_at(ctx, d->name, d->qemu ? d->qemu : d->name, d->dflt);
 	}
 	if (r == 0 && t->id_key && sec->id)
 		r = api->opt_pair(ctx, t->id_key, sec->id);

@@ -87,3 +87,13 @@ void sm_release(struct strmap *m)
 	m->slots = NULL;
 	m->cap = m->n = 0;
 }
+
+unsigned *sm_value(struct strmap *m, const char *key)
+{
+	struct strmap_slot *s;
+
+	if (!m->cap)
+		return NULL;
+	s = sm_find(m, key, sm_hash(key));
+	return s->key ? &s->value : NULL;
+}

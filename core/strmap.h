@@ -31,6 +31,8 @@ int sm_insert(struct strmap *m, const char *key, unsigned value,
 	      unsigned *old);
 /* Returns 1 and sets *value if found, 0 if not. */
 int sm_get(const struct strmap *m, const char *key, unsigned *value);
+/* Where key's value is kept, to change it in place; NULL if absent. */
+unsigned *sm_value(struct strmap *m, const char *key);
 void sm_release(struct strmap *m);
 
 #endif

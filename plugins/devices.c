@@ -1,7 +1,8 @@
 /*
  * [device.ID]: driver (required), every other key passed through in file
- * order -> -device DRIVER,id=ID,key=value,...  fsdev=, chardev=, memdev=
- * and iothread= must name sections of this file.
+ * order -> -device DRIVER,id=ID,key=value,...  fsdev=, chardev=, memdev=,
+ * iothread=, drive= (a [blockdev] node, a [drive] or a [disk]) and netdev=
+ * must name sections of this file.
  */
 #include <qlaunch/plugin.h>
 
@@ -12,6 +13,8 @@ static const struct ql_key device_keys[] = {
 	{ .name = "chardev", .kind = QL_KEY_REF, .ref = "chardev" },
 	{ .name = "memdev", .kind = QL_KEY_REF, .ref = "object" },
 	{ .name = "iothread", .kind = QL_KEY_REF, .ref = "object" },
+	{ .name = "drive", .kind = QL_KEY_REF, .ref = "blockdev drive disk" },
+	{ .name = "netdev", .kind = QL_KEY_REF, .ref = "netdev" },
 	{ .name = NULL },
 };
 

@@ -10,13 +10,17 @@
 #include <check.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "desc.h"
 #include "host.h"
 #include "plugin.h"
+#include "seed.h"
 #include "testutil.h"
 
 static void setup(void) { tu_tmpdir(); }
@@ -257,9 +261,9 @@ START_TEST(descriptor_of_a_newer_minor)
 	 * anything past the core's own size is read */
 	ck_assert_int_eq(read_next(0, QL_ABI_MINOR, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.1 "
-			 "that this qlaunch (ABI 2.0) does not know, expected them unset; upgrade qlaunch");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.0");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.2 "
+			 "that this qlaunch (ABI 2.1) does not know, expected them unset; upgrade qlaunch");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.1");
 	dg_release(&dg);
 }
 END_TEST
@@ -357,7 +361,7 @@ START_TEST(bad_declarations_refused)
 	ck_declare(&opt, no_ref, "P: plugin declares key 'k' of section type [tbad] with no valid section type to refer to");
 	ck_declare(&opt, arg_no_flag, "P: plugin declares key 'k' of section type [tbad] with QL_KEY_ARG without a QEMU flag such as -kernel");
 	ck_declare(&opt, upper, "P: plugin declares key 'Key' of section type [tbad] with an invalid key name");
-	ck_declare(&opt, dflt, "P: plugin declares key 'k' of section type [tbad] with a default without QL_KEY_HEAD");
+	ck_declare(&opt, dflt, "P: plugin declares key 'k' of section type [tbad] with a default without QL_KEY_HEAD or QL_KEY_EARLY");
 	ck_declare(&opt, range, "P: plugin declares key 'k' of section type [tbad] with a range whose max is below its min");
 	ck_declare(&with_id, idk, "P: plugin declares key 'id' of section type [tbad] with the name of the id key");
 	ck_declare(&single_id, NULL, "P: section type [tbad] has an id key but no [tbad.ID] form or no option, or an invalid one");
@@ -383,8 +387,8 @@ START_TEST(descriptor_too_small)
 	v[0].key_size = 16;
 	ck_assert_int_eq(dsc_read("P", "tbad", &p, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.0");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.0");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.1");
 	dg_release(&dg);
 }
 END_TEST
@@ -547,6 +551,157 @@ START_TEST(host_api_null_arguments)
 }
 END_TEST
 
+
+/* --- ABI 2.1: counter, peek, seed_file ----------------------------------- */
+
+#define P_INI "[x]\nk = v\n[machine]\ntype = q35\n[disk.D0]\n"
+
+START_TEST(host_api_2_1)
+{
+	const struct ql_host_api *api = &host_api;
+	struct diag dg = DIAG_INIT;
+	struct cfg *cfg = NULL;
+	struct host_state st;
+	struct ql_ctx ctx = { .opt = AV_OPT_INIT };
+	const char *v = NULL;
+	char *err;
+
+	ck_assert(QL_HOST_HAS(api, counter) && QL_HOST_HAS(api, peek) && QL_HOST_HAS(api, seed_file));
+	ck_assert_int_eq(cfg_load(tu_write("p.ini", P_INI, strlen(P_INI)),
+				  &dg, &cfg), 0);
+	memset(&st, 0, sizeof(st));
+	st.file = cfg->path;
+	st.dg = &dg;
+	st.cfg = cfg;
+	ctx.st = &st;
+	ctx.sec = &cfg->sections[0];
+
+	/* counter: 0, 1, 2 per name, names apart */
+	ck_assert_int_eq(api->counter(&ctx, "scsi"), 0);
+	ck_assert_int_eq(api->counter(&ctx, "scsi"), 1);
+	ck_assert_int_eq(api->counter(&ctx, "sata"), 0);
+	ck_assert_int_eq(api->counter(&ctx, "scsi"), 2);
+	/* peek: a key, an absent key, a section, an absent one, ids as spelled */
+	ck_assert_int_eq(api->peek(&ctx, "machine", NULL, "type", &v), 1);
+	ck_assert_str_eq(v, "q35");
+	ck_assert_int_eq(api->peek(&ctx, "machine", NULL, "accel", &v), 0);
+	ck_assert_int_eq(api->peek(&ctx, "disk", "D0", NULL, NULL), 1);
+	ck_assert_int_eq(api->peek(&ctx, "disk", "d0", NULL, NULL), 0);
+	ck_assert_int_eq(api->peek(&ctx, "disk", NULL, NULL, NULL), 0);
+	ck_assert_int_eq(api->peek(&ctx, "machine", "x", "type", &v), 0);
+	/* seed_file only records: nothing is made before seed_make */
+	ck_assert_int_eq(api->seed_file(&ctx, "k", "/t", "/p"), 0);
+	ck_assert_uint_eq(st.seeds.n, 1);
+	ck_assert_str_eq(st.seeds.v[0].path, "/p");
+	ck_assert_uint_eq(dg.msgs.n, 0);
+
+	/* NULLs */
+	ck_assert_int_eq(api->counter(NULL, "x"), -EINVAL);
+	ck_assert_int_eq(api->peek(NULL, "x", NULL, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(api->seed_file(NULL, "k", "/t", "/p"), -EINVAL);
+	ck_assert_uint_eq(dg.msgs.n, 0);
+	ck_assert_int_eq(api->counter(&ctx, NULL), -EINVAL);
+	ck_assert_int_eq(api->peek(&ctx, NULL, NULL, "k", &v), -EINVAL);
+	ck_assert_int_eq(api->peek(&ctx, "x", NULL, "k", NULL), -EINVAL);
+	ck_assert_int_eq(api->peek(&ctx, "x", NULL, NULL, &v), -EINVAL);
+	ck_assert_int_eq(api->seed_file(&ctx, "k", NULL, "/p"), -EINVAL);
+	ck_assert_int_eq(api->seed_file(&ctx, "k", "/t", ""), -EINVAL);
+	err = tu_shorten(tu_join_diag(&dg), tu_tmpdir(), 'T');
+	ck_assert_str_eq(err,
+		"T/p.ini:1: [x]: plugin bug: counter without a name\n"
+		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
+		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
+		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a template or a path\n"
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a template or a path");
+	free(err);
+	host_state_release(&st);
+	av_opt_release(&ctx.opt);
+	cfg_free(cfg);
+	dg_release(&dg);
+}
+END_TEST
+
+#define S_INI "[firmware]\nvars-template = t\n"
+
+/* The files seed_make makes, and the ones it refuses to touch. */
+START_TEST(seed_files)
+{
+	struct diag dg = DIAG_INIT;
+	struct cfg *cfg = NULL;
+	struct seed_list l = SEED_LIST_INIT;
+	struct strv created = STRV_INIT;
+	struct stat sb;
+	char tmpl[512], path[512], link[512], other[512];
+	char *err;
+	FILE *f;
+	char buf[32] = "";
+	mode_t old;
+
+	ck_assert_int_eq(cfg_load(tu_write("s.ini", S_INI, strlen(S_INI)), &dg, &cfg), 0);
+	snprintf(tmpl, sizeof(tmpl), "%s/tmpl", tu_tmpdir());
+	snprintf(path, sizeof(path), "%s/vars", tu_tmpdir());
+	snprintf(link, sizeof(link), "%s/link", tu_tmpdir());
+	snprintf(other, sizeof(other), "%s/nodir/vars", tu_tmpdir());
+	tu_write("tmpl", "TEMPLATE", 8);
+
+	/* made: a 0600 copy, recorded, whatever the umask */
+	ck_assert_int_eq(seed_add(&l, tmpl, path, &cfg->sections[0], "vars-template"), 0);
+	old = umask(0777);
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), 0);
+	umask(old);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 07777, 0600);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ck_assert_str_eq(buf, "TEMPLATE");
+	ck_assert_uint_eq(created.n, 1);
+	ck_assert_str_eq(created.v[0], path);
+
+	/* there already: never overwritten, not recorded again */
+	tu_write("tmpl", "CHANGED!", 8);
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ck_assert_str_eq(buf, "TEMPLATE");
+	ck_assert_uint_eq(created.n, 1);
+	ck_assert_uint_eq(dg.msgs.n, 0);
+
+	/* a symbolic link at the path, a missing template, a missing directory */
+	ck_assert_int_eq(symlink(path, link), 0);
+	l.v[0].path = link;
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	l.v[0].path = path;
+	unlink(path);
+	l.v[0].template_path = "/nonexistent/tmpl";
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	l.v[0].template_path = tmpl;
+	l.v[0].path = other;
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	l.v[0].template_path = tu_tmpdir();
+	l.v[0].path = path;
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	ck_assert_uint_eq(created.n, 1);
+	err = tu_shorten(tu_join_diag(&dg), tu_tmpdir(), 'T');
+	ck_assert_str_eq(err,
+		"T/s.ini:2: [firmware] vars-template: T/link is a symbolic link, expected the VM's own file "
+		"(or none: it is then copied from the template)\n"
+		"T/s.ini:2: [firmware] vars-template: cannot read the template /nonexistent/tmpl: No such file or directory\n"
+		"T/s.ini:2: [firmware] vars-template: cannot create T/nodir/vars: No such file or directory\n"
+		"T/s.ini:2: [firmware] vars-template: the template T is not a regular file, expected a file to copy");
+	free(err);
+	sv_release(&created);
+	seed_release(&l);
+	seed_release(NULL);
+	cfg_free(cfg);
+	dg_release(&dg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sdk");
@@ -559,6 +714,8 @@ int main(void)
 	tcase_add_test(tc, bad_declarations_refused);
 	tcase_add_test(tc, descriptor_too_small);
 	tcase_add_test(tc, host_api_null_arguments);
+	tcase_add_test(tc, host_api_2_1);
+	tcase_add_test(tc, seed_files);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -110,3 +110,34 @@ trap _ql_cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The standard plugins, sorted by name: "NAME ORDER SECTIONS" per line, as
+# `qlaunch plugins` shows them.
+std_plugins() {
+	cat <<'EOF_PLUGINS'
+accel 24 accel.ID
+blockdev 64 blockdev.ID
+boot 115 boot
+chardev 80 chardev.ID
+cpu 30 cpu
+devices 70 device.ID
+disk 75 disk.ID
+display 145 display,spice
+drive 65 drive.ID
+firmware 26 firmware
+fsdev 90 fsdev.ID
+global 130 global.ID
+kernel 120 kernel
+machine 20 machine
+memory 50 memory
+monitor 85 monitor.ID
+netdev 66 netdev.ID
+nic 67 nic.ID
+objects 100 object.ID
+qmp 40 qmp[.ID]
+rtc 110 rtc
+smp 60 smp
+vga 140 vga
+vnc 145 vnc
+EOF_PLUGINS
+}

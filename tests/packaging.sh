@@ -43,7 +43,7 @@ if ! git -C "$here" rev-parse --git-dir >/dev/null 2>&1; then
 fi
 
 PLUGINDIR=/usr/lib/qlaunch/plugins
-PLUGINS="chardev cpu devices fsdev global kernel machine memory objects qmp rtc smp vga"
+PLUGINS=$(cd "$here/plugins" && ls *.c | sed 's/\.c$//')
 PKGS="qlaunch qlaunch-plugins qlaunch-dev"
 
 installed=0

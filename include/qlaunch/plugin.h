@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 #define QL_ABI_MAJOR 2
-#define QL_ABI_MINOR 0
+#define QL_ABI_MINOR 1
 
 /* "QLPL" in ASCII: first member of every descriptor. */
 #define QL_PLUGIN_MAGIC 0x514c504cU
@@ -93,7 +93,9 @@ enum ql_key_kind {
 	QL_KEY_BOOL,       /* on/off, yes/no, true/false; emitted on/off
 			    * (unless QL_KEY_RAW) */
 	QL_KEY_CHOICE,     /* one of choices, case-sensitive; "did you mean" */
-	QL_KEY_REF,        /* the ID of a [ref.ID] section of this config */
+	QL_KEY_REF,        /* the ID of a [ref.ID] section of this config;
+			    * since 2.1 ref may name several types separated
+			    * by blanks ("blockdev drive disk"): any will do */
 	QL_KEY_LIST,       /* items separated by blanks; each item becomes
 			    * the same QEMU key again: a = x y -> a=x,a=y */
 	QL_KEY_PATH,       /* a file name: not empty */
@@ -136,7 +138,8 @@ struct ql_key {
 	const char *const *choices; /* 2.0: QL_KEY_CHOICE, NULL-terminated */
 	const char *ref;        /* 2.0: QL_KEY_REF: the section type named */
 	const char *dflt;       /* 2.0: value emitted when the key is absent,
-				 * or NULL; only for a QL_KEY_HEAD that is not
+				 * or NULL; only for a QL_KEY_HEAD (since 2.1
+				 * also a QL_KEY_EARLY) that is not
 				 * QL_KEY_REQUIRED, of kind STRING, PATH or
 				 * CHOICE (then one of choices), not empty, no
 				 * ',' or '=', not help or ? */
@@ -225,18 +228,28 @@ enum ql_order {
 	QL_ORDER_UUID = 10,    /* [qemu] uuid: -uuid (core) */
 	QL_ORDER_ADD_FD = 15,  /* [fd.NAME] -add-fd (core) */
 	QL_ORDER_MACHINE = 20,
+	QL_ORDER_ACCEL = 24,    /* 2.1 */
+	QL_ORDER_FIRMWARE = 26, /* 2.1 */
 	QL_ORDER_CPU = 30,
 	QL_ORDER_QMP = 40,
 	QL_ORDER_MEMORY = 50,
 	QL_ORDER_SMP = 60,
+	QL_ORDER_BLOCKDEV = 64, /* 2.1 */
+	QL_ORDER_DRIVE = 65,    /* 2.1 */
+	QL_ORDER_NETDEV = 66,   /* 2.1 */
+	QL_ORDER_NIC = 67,      /* 2.1 */
 	QL_ORDER_DEVICES = 70,
+	QL_ORDER_DISK = 75,     /* 2.1 */
 	QL_ORDER_CHARDEV = 80,
+	QL_ORDER_MONITOR = 85,  /* 2.1 */
 	QL_ORDER_FSDEV = 90,
 	QL_ORDER_OBJECTS = 100,
 	QL_ORDER_RTC = 110,
+	QL_ORDER_BOOT = 115,    /* 2.1 */
 	QL_ORDER_KERNEL = 120,
 	QL_ORDER_GLOBAL = 130,
 	QL_ORDER_VGA = 140,
+	QL_ORDER_DISPLAY = 145, /* 2.1: [display], [vnc], [spice] */
 	QL_ORDER_SWITCHES = 1000, /* [qemu] switches (core) */
 };
 
@@ -398,6 +411,39 @@ struct ql_host_api {
 	 * -EINVAL without a new message if a problem with the section was
 	 * reported already (by the core's checks, or by the hook itself). */
 	int (*emit_section)(struct ql_ctx *ctx);
+
+	/* --- since 2.1: test QL_HOST_HAS(api, member) before calling --- */
+
+	/*
+	 * 2.1: how many times this launch called counter with name before: 0
+	 * the first time, then 1, 2, ... (or a negative errno value).  For
+	 * what the sections of a kind share, in argv order: the controller
+	 * the first SCSI disk adds, the port the next SATA disk takes.
+	 */
+	long (*counter)(struct ql_ctx *ctx, const char *name);
+
+	/*
+	 * 2.1: look at another section of the configuration: *value receives
+	 * key's value (as written) in [type] (id NULL) or [type.id] and 1 is
+	 * returned, 0 if that section or key is absent.  With key and value
+	 * NULL, 1 if the section exists.  For rules across sections ("not
+	 * together with [machine] accel").
+	 */
+	int (*peek)(struct ql_ctx *ctx, const char *type, const char *id,
+		    const char *key, const char **value);
+
+	/*
+	 * 2.1: make sure the file path exists when QEMU starts: in QL_MODE_RUN,
+	 * once the whole configuration is valid and QEMU is known to be
+	 * executable, the core creates path as a copy of template if path
+	 * does not exist (mode 0600, atomically: it appears whole or not at
+	 * all, and an existing file, even one made meanwhile, is never
+	 * overwritten), and removes the copy again if the launch then fails.
+	 * An existing path must be a regular file (not a symbolic link).
+	 * Nothing happens in the other modes.  Problems are reported at key.
+	 */
+	int (*seed_file)(struct ql_ctx *ctx, const char *key, const char *template_path,
+			 const char *path);
 };
 
 /* True if the core's host API table has member m (added in some 2.x). */

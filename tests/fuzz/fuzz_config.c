@@ -34,8 +34,8 @@
 #include "pset.h"
 #include "qemu.h"
 
-#define PLUGINS(X) X(machine) X(cpu) X(qmp) X(memory) X(smp) X(devices) X(chardev) \
-	X(fsdev) X(objects) X(rtc) X(kernel) X(global) X(vga)
+/* PLUGINS(X): every standard plugin, written by run.sh from plugins/. */
+#include "fuzz_plugins.h"
 
 #define X(n) extern const struct ql_plugin ql_builtin_##n;
 PLUGINS(X)

@@ -17,9 +17,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/qlaunch-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-incs="-I$build -I$src/include -I$src/core"
+incs="-I$build -I$src/include -I$src/core -I$work"
 objs=
-for p in machine cpu qmp memory smp devices chardev fsdev objects rtc kernel global vga; do
+plugins=$(cd "$src/plugins" && ls *.c | sed 's/\.c$//')
+{
+	printf '#define PLUGINS(X)'
+	for p in $plugins; do printf ' X(%s)' "$p"; done
+	echo
+} >"$work/fuzz_plugins.h"
+for p in $plugins; do
 	# shellcheck disable=SC2086
 	clang $flags $incs -DQL_PLUGIN_DESCRIPTOR="ql_builtin_$p" -c -o "$work/$p.o" "$src/plugins/$p.c"
 	objs="$objs $work/$p.o"
