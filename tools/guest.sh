@@ -118,9 +118,16 @@ fetch() {    # fetch PACKAGE: its .deb in $cache (downloaded once)
 		# as root, apt would drop to _apt, who may not write here
 		sandbox=
 		[ "$(id -u)" -ne 0 ] || sandbox="-o APT::Sandbox::User=root"
+		# into a directory of its own, so that an interrupted download
+		# leaves no .deb that looks complete
+		rm -rf "$cache/part.$$"
+		mkdir "$cache/part.$$"
 		# shellcheck disable=SC2086
-		(cd "$cache" && apt-get download -q $sandbox "$1" >/dev/null) ||
-			cannot "apt-get download $1 failed"
+		if ! (cd "$cache/part.$$" && apt-get download -q $sandbox "$1" >/dev/null); then
+			rm -rf "$cache/part.$$"
+			cannot "apt-get download $1 failed (are the package lists current? apt-get update)"
+		fi
+		mv "$cache/part.$$/$1"_*.deb "$cache/" && rm -rf "$cache/part.$$"
 		set -- "$1" "$(ls "$cache/$1"_*.deb 2>/dev/null | head -n 1)"
 		[ -n "$2" ] || cannot "apt-get download $1 left no .deb in $cache"
 	fi
