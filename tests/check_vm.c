@@ -113,7 +113,7 @@ START_TEST(disk_golden)
 	ck_argv("[disk.cd0]\nfile = /iso/debian.iso\nmedia = cdrom\ninterface = ide\nbootindex = 0\n",
 		"-blockdev driver=file,node-name=cd0-file,filename=/iso/debian.iso,read-only=on "
 		"-blockdev driver=raw,node-name=cd0,file=cd0-file,read-only=on "
-		"-device ide-cd,drive=cd0,id=cd0,bootindex=0");
+		"-device ide-cd,bus=ide.0,unit=0,drive=cd0,id=cd0,bootindex=0");
 	/* host devices get host_device / host_cdrom, an fdset stays a file */
 	ck_argv("[disk.h]\nfile = /dev/sdb\nformat = raw\n[disk.c]\nfile = /dev/sr0\nmedia = cdrom\ninterface = scsi\n",
 		"-blockdev driver=host_device,node-name=h-file,filename=/dev/sdb "
@@ -160,6 +160,27 @@ START_TEST(disk_controllers)
 		"-device ich9-ahci,id=qlaunch-sata1 "
 		"-blockdev driver=file,node-name=g-file,filename=/g -blockdev driver=raw,node-name=g,file=g-file "
 		"-device ide-hd,bus=qlaunch-sata1.0,drive=g,id=g");
+	/* ide: the machine's own places, in file order (pc, QEMU's default: two
+	 * channels of two; q35: six AHCI ports; others: QEMU picks) */
+	ck_argv("[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n[disk.b]\nfile = /b\nmedia = cdrom\ninterface = ide\n"
+		"[disk.c]\nfile = /c\nformat = raw\ninterface = ide\n",
+		"-blockdev driver=file,node-name=a-file,filename=/a -blockdev driver=raw,node-name=a,file=a-file "
+		"-device ide-hd,bus=ide.0,unit=0,drive=a,id=a "
+		"-blockdev driver=file,node-name=b-file,filename=/b,read-only=on "
+		"-blockdev driver=raw,node-name=b,file=b-file,read-only=on -device ide-cd,bus=ide.0,unit=1,drive=b,id=b "
+		"-blockdev driver=file,node-name=c-file,filename=/c -blockdev driver=raw,node-name=c,file=c-file "
+		"-device ide-hd,bus=ide.1,unit=0,drive=c,id=c");
+	ck_argv("[machine]\ntype = pc-q35-7.2\n[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n"
+		"[disk.b]\nfile = /b\nformat = raw\ninterface = ide\n",
+		"-machine pc-q35-7.2 "
+		"-blockdev driver=file,node-name=a-file,filename=/a -blockdev driver=raw,node-name=a,file=a-file "
+		"-device ide-hd,bus=ide.0,drive=a,id=a "
+		"-blockdev driver=file,node-name=b-file,filename=/b -blockdev driver=raw,node-name=b,file=b-file "
+		"-device ide-hd,bus=ide.1,drive=b,id=b");
+	ck_argv("[machine]\ntype = microvm\n[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n",
+		"-machine microvm "
+		"-blockdev driver=file,node-name=a-file,filename=/a -blockdev driver=raw,node-name=a,file=a-file "
+		"-device ide-hd,drive=a,id=a");
 	/* usb: one xhci; nvme: the serial QEMU requires defaults to the id */
 	ck_argv("[disk.u]\nfile = /u\nformat = raw\ninterface = usb\n[disk.n]\nfile = /n\nformat = raw\ninterface = nvme\n"
 		"[disk.u2]\nfile = /u2\nformat = raw\ninterface = usb\nserial = X\n",
@@ -213,6 +234,10 @@ START_TEST(disk_errors)
 		  "interface, media, readonly, cache, aio, discard, detect-zeroes, bootindex, serial, iothread\n"
 		  "T/t.ini:5: [disk.d] cache: invalid value 'none,aio=native', expected one of: none, writeback, "
 		  "writethrough, directsync, unsafe");
+	ck_errors("[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n[disk.b]\nfile = /b\nformat = raw\ninterface = ide\n"
+		  "[disk.c]\nfile = /c\nformat = raw\ninterface = ide\n[disk.d]\nfile = /d\nformat = raw\ninterface = ide\n"
+		  "[disk.e]\nfile = /e\nformat = raw\ninterface = ide\n",
+		  "T/t.ini:20: [disk.e] interface: pc has 4 IDE places, all taken, expected interface = sata (or scsi) for more disks");
 	ck_errors("[disk.d]\nfile =\nformat = raw\n",
 		  "T/t.ini:2: [disk.d] file: empty path, expected a file name");
 }
@@ -247,6 +272,10 @@ START_TEST(netdev_golden)
 		"guestfwd=tcp:10.0.2.100:1234-cmd:nc,,x,ipv6=off");
 	ck_argv("[netdev.t]\ntype = tap\nifname = tap0\nscript = no\ndownscript = no\nvhost = on\n",
 		"-netdev tap,id=t,ifname=tap0,script=no,downscript=no,vhost=on");
+	/* a tap the caller opened, handed over as an fd */
+	ck_argv("[fd.tap0]\ninherit = 5\n[netdev.t]\ntype = tap\nfd = ${fd:tap0}\nvhost = on\n"
+		"[device.n]\ndriver = virtio-net-pci\nnetdev = t\n",
+		"-netdev tap,id=t,fd=3,vhost=on -device virtio-net-pci,id=n,netdev=t");
 	ck_argv("[nic.n0]\ntype = user\nhostfwd = tcp:127.0.0.1:2222-:22\n",
 		"-nic user,model=virtio-net-pci,id=n0,hostfwd=tcp:127.0.0.1:2222-:22");
 	ck_argv("[nic.n0]\ntype = user\nmac = 52:54:00:AB:cd:01\nmodel = e1000\n",
