@@ -104,11 +104,34 @@ static int read_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct d
 	return r;
 }
 
+/* The names the disk takes must be its own: QEMU has one namespace for
+ * node names ([blockdev], [drive], [disk]) and one for devices. */
+static int name_clashes(struct ql_ctx *ctx, const struct ql_host_api *api, const struct disk *d)
+{
+	const char *file_node = d->id ? api->format(ctx, "%s-file", d->id) : NULL;
+	int r = 0;
+
+	if (!file_node || !QL_HOST_HAS(api, peek))
+		return 0;
+	if (api->peek(ctx, "blockdev", d->id, NULL, NULL) > 0 || api->peek(ctx, "drive", d->id, NULL, NULL) > 0)
+		r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id", d->id,
+			       api->peek(ctx, "blockdev", d->id, NULL, NULL) > 0 ? "blockdev" : "drive", d->id);
+	if (api->peek(ctx, "blockdev", file_node, NULL, NULL) > 0 ||
+	    api->peek(ctx, "disk", file_node, NULL, NULL) > 0)
+		r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id",
+			       file_node, api->peek(ctx, "disk", file_node, NULL, NULL) > 0 ? "disk" : "blockdev",
+			       file_node);
+	if (api->peek(ctx, "device", d->id, NULL, NULL) > 0)
+		r = api->error(ctx, NULL, "device id '%s' is taken by [device.%s], expected another id",
+			       d->id, d->id);
+	return r;
+}
+
 /* The rules across keys; every problem is reported. */
 static int check_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct disk *d)
 {
 	const int cdrom = d->media == 1;
-	int r = 0;
+	int r = 0, e;
 
 	if (d->id && strlen(d->id) > ID_MAX)
 		r = api->error(ctx, NULL, "id '%s' is longer than %d characters (its node %s-file must fit "
@@ -135,6 +158,11 @@ static int check_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct 
 	if (d->serial && strlen(d->serial) > SERIAL_MAX)
 		r = api->error(ctx, "serial", "'%s' is longer than %d characters, expected a shorter serial",
 			       d->serial, SERIAL_MAX);
+	if (!d->serial && d->iface == NVME && d->id && strlen(d->id) > SERIAL_MAX)
+		r = api->error(ctx, NULL, "an nvme disk needs a serial of at most %d characters and the id "
+			       "'%s' is longer, expected serial = a shorter one", SERIAL_MAX, d->id);
+	if ((e = name_clashes(ctx, api, d)) < 0)
+		r = e;
 	return r;
 }
 

@@ -19,7 +19,11 @@ START_TEST(blockdev_golden)
 	ck_argv("[blockdev.f0]\nfilename = /img/a,b.raw\ndriver = file\ncache.direct = on\n"
 		"[blockdev.d0]\ndriver = qcow2\nfile = f0\nbacking = null\n",
 		"-blockdev driver=file,node-name=f0,filename=/img/a,,b.raw,cache.direct=on "
-		"-blockdev driver=qcow2,node-name=d0,file=f0,backing=null");
+		"-blockdev driver=qcow2,node-name=d0,file=f0,backing=");
+	/* backing = null: QEMU's key=value form spells null as empty */
+	ck_argv("[blockdev.f]\ndriver = file\nfilename = /q\n[blockdev.q]\ndriver = qcow2\nbacking = null\n"
+		"file = f\nread-only = on\n",
+		"-blockdev driver=file,node-name=f,filename=/q -blockdev driver=qcow2,node-name=q,file=f,read-only=on,backing=");
 	/* dotted keys pass through: no reference to check */
 	ck_argv("[blockdev.d]\ndriver = raw\nfile.driver = file\nfile.filename = /x\n",
 		"-blockdev driver=raw,node-name=d,file.driver=file,file.filename=/x");
@@ -219,6 +223,14 @@ START_TEST(disk_errors)
 		  "[disk.c]\nfile = /c\nformat = raw\ninterface = ide\n[disk.d]\nfile = /d\nformat = raw\ninterface = ide\n"
 		  "[disk.e]\nfile = /e\nformat = raw\ninterface = ide\n",
 		  "T/t.ini:20: [disk.e] interface: pc has 4 IDE places, all taken, expected interface = sata (or scsi) for more disks");
+	ck_errors("[blockdev.a]\ndriver = null-co\n[disk.a]\nfile = /a\nformat = raw\n[device.a]\ndriver = e1000\n"
+		  "[blockdev.a-file]\ndriver = null-co\n",
+		  "T/t.ini:3: [disk.a]: node name 'a' is taken by [blockdev.a], expected another id\n"
+		  "T/t.ini:3: [disk.a]: node name 'a-file' is taken by [blockdev.a-file], expected another id\n"
+		  "T/t.ini:3: [disk.a]: device id 'a' is taken by [device.a], expected another id");
+	ck_errors("[disk.nvme-disk-of-the-db-0]\nfile = /a\nformat = raw\ninterface = nvme\n",
+		  "T/t.ini:1: [disk.nvme-disk-of-the-db-0]: an nvme disk needs a serial of at most 20 characters and "
+		  "the id 'nvme-disk-of-the-db-0' is longer, expected serial = a shorter one");
 	ck_errors("[disk.d]\nfile =\nformat = raw\n",
 		  "T/t.ini:2: [disk.d] file: empty path, expected a file name");
 }
@@ -278,6 +290,8 @@ START_TEST(netdev_errors)
 		  "T/t.ini:3: [nic.n] mac: invalid MAC address '52:54:00:12:34', expected six hexadecimal pairs such as 52:54:00:12:34:56");
 	ck_errors("[nic.n]\ntype = user\nmac = 01:00:5e:00:00:01\n",
 		  "T/t.ini:3: [nic.n] mac: '01:00:5e:00:00:01' is a multicast address, expected a unicast one (the first byte even, such as 52)");
+	ck_errors("[nic.n]\ntype = user\nmodel =\n",
+		  "T/t.ini:3: [nic.n] model: empty, expected a NIC model such as virtio-net-pci or e1000");
 	ck_errors("[nic.n]\ntype = user\nmodel = help\n",
 		  "T/t.ini:3: [nic.n] model: 'help' would make QEMU print help and exit, expected a value");
 }
@@ -378,6 +392,10 @@ START_TEST(display_errors)
 		  "T/t.ini:2: [vnc] display: '0.0.0.0:0' listens on every network interface without authentication, "
 		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
 		  "this is really meant)");
+	ck_errors("[vnc]\ndisplay = 0:3\n",
+		  "T/t.ini:2: [vnc] display: '0:3' listens on every network interface without authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
+		  "this is really meant)");
 	ck_errors("[vnc]\nlossy = on\n",
 		  "T/t.ini:1: [vnc]: missing key 'display', expected where to listen, such as 127.0.0.1:5, "
 		  "unix:/run/vm.vnc or none");
@@ -407,6 +425,8 @@ START_TEST(monitor_golden)
 		  "T/t.ini:2: [monitor.m] chardev: refers to [chardev.c], which is not defined, expected the id of a "
 		  "[chardev.ID] section\n"
 		  "T/t.ini:3: [monitor.m] mode: invalid value 'qmp', expected one of: readline, control");
+	ck_argv("[chardev.c]\nbackend = null\n[monitor.m]\nchardev = c\npretty = off\n",
+		"-chardev null,id=c -mon chardev=c,id=m,pretty=off");
 	ck_errors("[chardev.c]\nbackend = null\n[monitor.m]\nchardev = c\npretty = on\n",
 		  "T/t.ini:5: [monitor.m] pretty: only a QMP monitor is pretty-printed, expected mode = control");
 	ck_errors("[chardev.c]\nbackend = null\n[monitor.m]\nchardev = c\nsize = 3\n",
@@ -427,6 +447,9 @@ START_TEST(accel_golden)
 	ck_errors("[machine]\ntype = q35\naccel = tcg\n[accel.tcg]\n",
 		  "T/t.ini:4: [accel.tcg]: [machine] accel = tcg is set too, and QEMU refuses -accel with it, "
 		  "expected the accelerators in [accel.NAME] sections only");
+	ck_errors("[accel.kvm]\nthread = multi\ntb-size = 64\n",
+		  "T/t.ini:2: [accel.kvm] thread: only TCG has this property, expected it in [accel.tcg]\n"
+		  "T/t.ini:3: [accel.kvm] tb-size: only TCG has this property, expected it in [accel.tcg]");
 	ck_errors("[accel.tcg]\nthread = many\n",
 		  "T/t.ini:2: [accel.tcg] thread: invalid value 'many', expected one of: single, multi");
 	ck_errors("[accel]\nthread = single\n",
@@ -444,9 +467,10 @@ START_TEST(vm_order)
 		"[blockdev.b]\ndriver = null-co\n[firmware]\ncode = /c\n[accel.tcg]\n[machine]\ntype = q35\n",
 		"-machine q35 -accel accel=tcg -drive if=pflash,unit=0,format=raw,readonly=on,file=/c "
 		"-blockdev driver=null-co,node-name=b -drive id=r,if=none -netdev user,id=n "
-		"-nic user,model=virtio-net-pci,id=i -device e1000,id=x,netdev=n "
+		"-nic user,model=virtio-net-pci,id=i "
 		"-blockdev driver=file,node-name=d-file,filename=/d -blockdev driver=raw,node-name=d,file=d-file "
-		"-device virtio-blk-pci,drive=d,id=d -chardev null,id=c -mon chardev=c,id=m -boot order=c "
+		"-device virtio-blk-pci,drive=d,id=d -device e1000,id=x,netdev=n "
+		"-chardev null,id=c -mon chardev=c,id=m -boot order=c "
 		"-display none -vnc none");
 }
 END_TEST
