@@ -467,9 +467,9 @@ START_TEST(vm_order)
 		"[blockdev.b]\ndriver = null-co\n[firmware]\ncode = /c\n[accel.tcg]\n[machine]\ntype = q35\n",
 		"-machine q35 -accel accel=tcg -drive if=pflash,unit=0,format=raw,readonly=on,file=/c "
 		"-blockdev driver=null-co,node-name=b -drive id=r,if=none -netdev user,id=n "
-		"-nic user,model=virtio-net-pci,id=i "
+		"-nic user,model=virtio-net-pci,id=i -device e1000,id=x,netdev=n "
 		"-blockdev driver=file,node-name=d-file,filename=/d -blockdev driver=raw,node-name=d,file=d-file "
-		"-device virtio-blk-pci,drive=d,id=d -device e1000,id=x,netdev=n "
+		"-device virtio-blk-pci,drive=d,id=d "
 		"-chardev null,id=c -mon chardev=c,id=m -boot order=c "
 		"-display none -vnc none");
 }

@@ -121,7 +121,7 @@ boot 115 boot
 chardev 80 chardev.ID
 cpu 30 cpu
 devices 70 device.ID
-disk 68 disk.ID
+disk 75 disk.ID
 display 145 display,spice
 drive 65 drive.ID
 firmware 26 firmware

@@ -238,8 +238,8 @@ enum ql_order {
 	QL_ORDER_DRIVE = 65,    /* 2.1 */
 	QL_ORDER_NETDEV = 66,   /* 2.1 */
 	QL_ORDER_NIC = 67,      /* 2.1 */
-	QL_ORDER_DISK = 68,     /* 2.1: before [device], so a device may use its controllers */
 	QL_ORDER_DEVICES = 70,
+	QL_ORDER_DISK = 75,     /* 2.1: after [device]: PCI slots stay */
 	QL_ORDER_CHARDEV = 80,
 	QL_ORDER_MONITOR = 85,  /* 2.1 */
 	QL_ORDER_FSDEV = 90,
