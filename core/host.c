@@ -416,6 +416,12 @@ static int h_peek(struct ql_ctx *ctx, const char *type, const char *id, const ch
 	NEED_CTX(ctx, -EINVAL);
 	if (!type || (!key) != (!value))
 		return h_error(ctx, NULL, "plugin bug: peek without a type, or with only one of key and value");
+	if (!key && !id) {
+		for (size_t i = 0; ctx->st->cfg && i < ctx->st->cfg->nsections; i++)
+			if (strcmp(ctx->st->cfg->sections[i].type, type) == 0)
+				return 1;
+		return 0;
+	}
 	sec = find_section(ctx->st->cfg, type, id);
 	if (!sec)
 		return 0;
@@ -425,7 +431,7 @@ static int h_peek(struct ql_ctx *ctx, const char *type, const char *id, const ch
 	if (!k)
 		return 0;
 	*value = k->value;
-	return 1;
+	return k->file ? 2 : 1;        /* k->file: a plugin set's default */
 }
 
 static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template_path,

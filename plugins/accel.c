@@ -2,7 +2,8 @@
  * [accel.NAME]: one accelerator, NAME kvm, tcg, xen, ...; every key passed
  * through in file order (thread, tb-size, kernel-irqchip, ...)
  * -> -accel accel=NAME,key=value,...   Several are tried in file order.
- * QEMU refuses -accel together with [machine] accel.
+ * QEMU refuses -accel together with [machine] accel (a plugin set's default
+ * [machine] accel yields to them).  thread, tb-size and split-wx are TCG's.
  */
 #include <qlaunch/plugin.h>
 
@@ -13,21 +14,25 @@ static const char *const accels[] = {
 };
 
 static const char *const tcg_threads[] = { "single", "multi", NULL };
+static const char *const tcg_keys[] = { "thread", "tb-size", "split-wx", NULL };
 
 static int accel_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *name = api->section_id(ctx), *v;
-	int r = 0;
+	int known = 0, r = 0;
 
-	for (size_t i = 0; name && accels[i] && r == 0; i++)
-		r = strcmp(name, accels[i]) == 0;
-	if (!r)
+	for (size_t i = 0; name && accels[i] && !known; i++)
+		known = strcmp(name, accels[i]) == 0;
+	if (!known)
 		return api->error(ctx, NULL, "unknown accelerator '%s', expected [accel.NAME] with NAME "
 				  "one of: kvm, tcg, xen, hax, hvf, nvmm, whpx, qtest", name ? name : "");
-	if (QL_HOST_HAS(api, peek) && api->peek(ctx, "machine", NULL, "accel", &v) > 0)
+	if (QL_HOST_HAS(api, peek) && api->peek(ctx, "machine", NULL, "accel", &v) == 1)
 		return api->error(ctx, NULL, "[machine] accel = %s is set too, and QEMU refuses -accel "
 				  "with it, expected the accelerators in [accel.NAME] sections only", v);
-	return api->emit_section(ctx);
+	for (size_t i = 0; tcg_keys[i] && strcmp(name, "tcg") != 0; i++)
+		if (api->get_string(ctx, tcg_keys[i], &v) != 0)
+			r = api->error(ctx, tcg_keys[i], "only TCG has this property, expected it in [accel.tcg]");
+	return r < 0 ? r : api->emit_section(ctx);
 }
 
 static const struct ql_key accel_keys[] = {

@@ -10,7 +10,9 @@
  * node ID-file, the guest device ID.  Controllers: one virtio-scsi-pci
  * qlaunch-scsi0 for every scsi disk, an ich9-ahci qlaunch-sataN for each
  * six sata disks, one qemu-xhci qlaunch-usb0 for every usb disk; ide disks
- * go on the machine's own IDE buses (pc) or AHCI ports (q35).
+ * take the machine's own IDE places in file order: q35's AHCI ports ide.0
+ * to ide.5, the pc's channels ide.0 and ide.1 with units 0 and 1 (other
+ * machine types: QEMU picks).
  *
  * Keys: file (required), format (required but for a cdrom: raw; QEMU never
  * guesses), interface, media, readonly, cache, aio, discard,
@@ -102,11 +104,34 @@ static int read_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct d
 	return r;
 }
 
+/* The names the disk takes must be its own: QEMU has one namespace for
+ * node names ([blockdev], [drive], [disk]) and one for devices. */
+static int name_clashes(struct ql_ctx *ctx, const struct ql_host_api *api, const struct disk *d)
+{
+	const char *file_node = d->id ? api->format(ctx, "%s-file", d->id) : NULL;
+	int r = 0;
+
+	if (!file_node || !QL_HOST_HAS(api, peek))
+		return 0;
+	if (api->peek(ctx, "blockdev", d->id, NULL, NULL) > 0 || api->peek(ctx, "drive", d->id, NULL, NULL) > 0)
+		r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id", d->id,
+			       api->peek(ctx, "blockdev", d->id, NULL, NULL) > 0 ? "blockdev" : "drive", d->id);
+	if (api->peek(ctx, "blockdev", file_node, NULL, NULL) > 0 ||
+	    api->peek(ctx, "disk", file_node, NULL, NULL) > 0)
+		r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id",
+			       file_node, api->peek(ctx, "disk", file_node, NULL, NULL) > 0 ? "disk" : "blockdev",
+			       file_node);
+	if (api->peek(ctx, "device", d->id, NULL, NULL) > 0)
+		r = api->error(ctx, NULL, "device id '%s' is taken by [device.%s], expected another id",
+			       d->id, d->id);
+	return r;
+}
+
 /* The rules across keys; every problem is reported. */
 static int check_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct disk *d)
 {
 	const int cdrom = d->media == 1;
-	int r = 0;
+	int r = 0, e;
 
 	if (d->id && strlen(d->id) > ID_MAX)
 		r = api->error(ctx, NULL, "id '%s' is longer than %d characters (its node %s-file must fit "
@@ -133,22 +158,70 @@ static int check_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct 
 	if (d->serial && strlen(d->serial) > SERIAL_MAX)
 		r = api->error(ctx, "serial", "'%s' is longer than %d characters, expected a shorter serial",
 			       d->serial, SERIAL_MAX);
+	if (!d->serial && d->iface == NVME && d->id && strlen(d->id) > SERIAL_MAX)
+		r = api->error(ctx, NULL, "an nvme disk needs a serial of at most %d characters and the id "
+			       "'%s' is longer, expected serial = a shorter one", SERIAL_MAX, d->id);
+	if ((e = name_clashes(ctx, api, d)) < 0)
+		r = e;
 	return r;
 }
 
-/* The controller this disk needs, first time for each; *bus its bus. */
+/* The machine's own IDE buses: q35's six AHCI ports (ide.0-ide.5, one
+ * unit each) or the pc's two IDE channels (ide.0, ide.1, two units each);
+ * 0 for any other machine type (QEMU then picks a bus). */
+static int ide_family(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	const char *type = "pc";      /* QEMU's default machine */
+
+	if (QL_HOST_HAS(api, peek))
+		api->peek(ctx, "machine", NULL, "type", &type);
+	if (strcmp(type, "q35") == 0 || strncmp(type, "pc-q35-", 7) == 0)
+		return 'q';
+	if (strcmp(type, "pc") == 0 || strncmp(type, "pc-i440fx-", 10) == 0)
+		return 'p';
+	return 0;
+}
+
+/* An ide disk's place on the machine's buses: *bus, and *unit on a pc. */
+static int ide_place(struct ql_ctx *ctx, const struct ql_host_api *api, const char **bus,
+		     const char **unit)
+{
+	int family = ide_family(ctx, api);
+	long n;
+
+	if (!family)
+		return 0;
+	n = api->counter(ctx, "disk.ide");
+	if (n < 0)
+		return (int)n;
+	if (family == 'q' && n >= 6)
+		return api->error(ctx, "interface", "q35 has 6 IDE (AHCI) ports, all taken, expected "
+				  "interface = sata (or scsi) for more disks");
+	if (family == 'p' && n >= 4)
+		return api->error(ctx, "interface", "pc has 4 IDE places, all taken, expected "
+				  "interface = sata (or scsi) for more disks");
+	*bus = api->format(ctx, "ide.%ld", family == 'q' ? n : n / 2);
+	if (family == 'p')
+		*unit = n % 2 ? "1" : "0";
+	return *bus ? 0 : -ENOMEM;
+}
+
+/* The controller this disk needs, first time for each; *bus its bus (and
+ * *unit its unit, or NULL). */
 static int controller(struct ql_ctx *ctx, const struct ql_host_api *api, const struct disk *d,
-		      const char **bus)
+		      const char **bus, const char **unit)
 {
 	const char *driver = NULL, *id = NULL;
 	long n;
 	int r;
 
-	*bus = NULL;
-	if (d->iface != SCSI && d->iface != SATA && d->iface != USB)
+	*bus = *unit = NULL;
+	if (d->iface != SCSI && d->iface != SATA && d->iface != USB && d->iface != IDE)
 		return 0;
 	if (!QL_HOST_HAS(api, counter))
 		return api->error(ctx, "interface", "needs qlaunch with plugin ABI 2.1 or later");
+	if (d->iface == IDE)
+		return ide_place(ctx, api, bus, unit);
 	n = api->counter(ctx, d->iface == SCSI ? "disk.scsi" : d->iface == SATA ? "disk.sata" : "disk.usb");
 	if (n < 0)
 		return (int)n;
@@ -229,7 +302,7 @@ static int nodes(struct ql_ctx *ctx, const struct ql_host_api *api, const struct
 }
 
 static int device(struct ql_ctx *ctx, const struct ql_host_api *api, const struct disk *d,
-		  const char *bus)
+		  const char *bus, const char *unit)
 {
 	const char *serial = d->serial ? d->serial : d->iface == NVME ? d->id : NULL;
 	int r;
@@ -237,6 +310,7 @@ static int device(struct ql_ctx *ctx, const struct ql_host_api *api, const struc
 	if ((r = api->opt_begin(ctx, "-device")) < 0 ||
 	    (r = api->opt_value(ctx, "interface", devices[d->iface][d->media])) < 0 ||
 	    (bus && (r = api->opt_pair(ctx, "bus", bus)) < 0) ||
+	    (unit && (r = api->opt_pair(ctx, "unit", unit)) < 0) ||
 	    (r = api->opt_pair(ctx, "drive", d->id)) < 0 ||
 	    (r = api->opt_pair(ctx, "id", d->id)) < 0 ||
 	    (d->bootindex && (r = api->opt_pair(ctx, "bootindex", d->bootindex)) < 0) ||
@@ -251,16 +325,16 @@ static int device(struct ql_ctx *ctx, const struct ql_host_api *api, const struc
 static int disk_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	struct disk d;
-	const char *bus;
+	const char *bus, *unit;
 	int r = read_disk(ctx, api, &d), e;
 
 	if ((e = check_disk(ctx, api, &d)) < 0)
 		r = e;
 	if (r < 0 || !d.id)
 		return r < 0 ? r : -EINVAL;
-	if ((r = controller(ctx, api, &d, &bus)) < 0 || (r = nodes(ctx, api, &d)) < 0)
+	if ((r = controller(ctx, api, &d, &bus, &unit)) < 0 || (r = nodes(ctx, api, &d)) < 0)
 		return r;
-	return device(ctx, api, &d, bus);
+	return device(ctx, api, &d, bus, unit);
 }
 
 #define HOOKED(n, k, ...) { .name = n, .kind = k, .flags = QL_KEY_HOOK, __VA_ARGS__ }

@@ -15,7 +15,7 @@ static int monitor_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	int pretty;
 
 	api->get_enum(ctx, "mode", monitor_modes, &mode);
-	if (mode == 0 && api->get_bool(ctx, "pretty", &pretty) > 0)
+	if (mode == 0 && api->get_bool(ctx, "pretty", &pretty) > 0 && pretty)
 		return api->error(ctx, "pretty", "only a QMP monitor is pretty-printed, expected mode = control");
 	return api->emit_section(ctx);
 }

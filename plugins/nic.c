@@ -31,9 +31,11 @@ static int hex_digit(char c)
 
 static int nic_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	const char *mac;
+	const char *mac, *model;
 	int got = api->get_string(ctx, "mac", &mac);
 
+	if (api->get_string(ctx, "model", &model) > 0 && !*model)
+		return api->error(ctx, "model", "empty, expected a NIC model such as virtio-net-pci or e1000");
 	if (got > 0 && !valid_mac(mac))
 		return api->error(ctx, "mac", "invalid MAC address '%s', expected six hexadecimal pairs "
 				  "such as 52:54:00:12:34:56", mac);

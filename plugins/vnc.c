@@ -3,7 +3,7 @@
  * (an [object]), every other key passed through in file order
  * -> -vnc DISPLAY,key=value,...
  *
- * A VNC server on every network interface (":5", "0.0.0.0:5", "[::]:5")
+ * A VNC server on every network interface (":5", "0:5", "0.0.0.0:5", "[::]:5")
  * without password = on, sasl = on or tls-creds gives anyone who reaches
  * the host the VM's screen and keyboard: refused unless insecure = on
  * says that is meant (insecure is qlaunch's, not passed to QEMU).
@@ -21,7 +21,8 @@ static int on_every_interface(const char *display)
 	if (strcmp(display, "none") == 0 || strncmp(display, "unix:", 5) == 0 || !colon)
 		return 0;
 	host = (size_t)(colon - display);
-	return host == 0 || (host == 7 && strncmp(display, "0.0.0.0", 7) == 0) ||
+	return host == 0 || (host == 1 && display[0] == '0') ||
+	       (host == 7 && strncmp(display, "0.0.0.0", 7) == 0) ||
 	       (host == 4 && strncmp(display, "[::]", 4) == 0) ||
 	       (host == 2 && strncmp(display, "::", 2) == 0);
 }

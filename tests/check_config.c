@@ -47,7 +47,7 @@ static char *errors_of(const char *text, size_t len)
 	return tu_shorten(err, tu_tmpdir(), 'T');
 }
 
-#define ck_errors(text, expect) do { \
+#define ck_load_errors(text, expect) do { \
 		char *e_ = errors_of(text, strlen(text)); \
 		ck_assert_str_eq(e_, expect); \
 		free(e_); \
@@ -107,49 +107,49 @@ END_TEST
 
 START_TEST(duplicates)
 {
-	ck_errors("[smp]\ncpus = 1\n[smp]\ncpus = 2\n",
+	ck_load_errors("[smp]\ncpus = 1\n[smp]\ncpus = 2\n",
 		  "T/c.ini:3: [smp]: repeats the section of line 1 (section names ignore case), expected each section once");
-	ck_errors("[device.Net0]\na=1\n[device.net0]\n",
+	ck_load_errors("[device.Net0]\na=1\n[device.net0]\n",
 		  "T/c.ini:3: [device.net0]: repeats the section of line 1 (section names ignore case), expected each section once");
-	ck_errors("[memory]\nsize = 1G\nSize = 2G\n",
+	ck_load_errors("[memory]\nsize = 1G\nSize = 2G\n",
 		  "T/c.ini:3: [memory] size: duplicate key (first set at line 2), expected each key once per section");
 }
 END_TEST
 
 START_TEST(bad_structure)
 {
-	ck_errors("size = 1G\n",
+	ck_load_errors("size = 1G\n",
 		  "T/c.ini:1: key 'size' is outside any section, expected a [section] header first");
-	ck_errors("[memory]\njunk\n",
+	ck_load_errors("[memory]\njunk\n",
 		  "T/c.ini:2: expected 'key = value', '[section]' or a comment, got 'junk'");
-	ck_errors("[memory]\n= 3\n", "T/c.ini:2: missing key name before '='");
-	ck_errors("[a:b]\nx=1\n",
+	ck_load_errors("[memory]\n= 3\n", "T/c.ini:2: missing key name before '='");
+	ck_load_errors("[a:b]\nx=1\n",
 		  "T/c.ini:1: [a:b]: ':' is not allowed in a section name, expected [TYPE] or [TYPE.ID]");
-	ck_errors("[]\n", "T/c.ini:1: empty section name, expected [TYPE] or [TYPE.ID]");
-	ck_errors("[memory\n", "T/c.ini:1: malformed section header '[memory', expected [TYPE] or [TYPE.ID]");
-	ck_errors("[a]b]\n", "T/c.ini:1: malformed section header '[a]b]', expected [TYPE] or [TYPE.ID]");
-	ck_errors("[device \"net0\"]\n",
+	ck_load_errors("[]\n", "T/c.ini:1: empty section name, expected [TYPE] or [TYPE.ID]");
+	ck_load_errors("[memory\n", "T/c.ini:1: malformed section header '[memory', expected [TYPE] or [TYPE.ID]");
+	ck_load_errors("[a]b]\n", "T/c.ini:1: malformed section header '[a]b]', expected [TYPE] or [TYPE.ID]");
+	ck_load_errors("[device \"net0\"]\n",
 		  "T/c.ini:1: [device \"net0\"]: invalid section name, expected [TYPE] or [TYPE.ID] "
 		  "(TYPE: letters, digits, '-', '_'; ID: a letter, then letters, digits, '-', '.', '_')");
-	ck_errors("[device.0net]\n",
+	ck_load_errors("[device.0net]\n",
 		  "T/c.ini:1: [device.0net]: invalid section name, expected [TYPE] or [TYPE.ID] "
 		  "(TYPE: letters, digits, '-', '_'; ID: a letter, then letters, digits, '-', '.', '_')");
-	ck_errors("[memory]\nsi ze = 1\n",
+	ck_load_errors("[memory]\nsi ze = 1\n",
 		  "T/c.ini:2: [memory]: invalid key name 'si ze', expected letters, digits, '-', '_' and '.'");
-	ck_errors("[memory]\n# note \\\nsize = 1G\n",
+	ck_load_errors("[memory]\n# note \\\nsize = 1G\n",
 		  "T/c.ini:2: comment ends with '\\', which would join the next line to it; expected no backslash at the end of a comment");
-	ck_errors("[qemu]\nname = \"a b\" c\n",
+	ck_load_errors("[qemu]\nname = \"a b\" c\n",
 		  "T/c.ini:2: [qemu] name: text after the closing quote ('c') would be lost, expected the whole value inside the quotes");
-	ck_errors("[qemu]\nname = 'a b\n",
+	ck_load_errors("[qemu]\nname = 'a b\n",
 		  "T/c.ini:2: [qemu] name: the value opens a quote (') but does not close it, expected a closing '");
-	ck_errors("[memory]\nsize = 1G \\\n",
+	ck_load_errors("[memory]\nsize = 1G \\\n",
 		  "T/c.ini:2: the last line ends with '\\' but no line follows, expected a value");
 }
 END_TEST
 
 START_TEST(every_error_reported)
 {
-	ck_errors("x=1\n[a:b]\n[smp]\n[smp]\n",
+	ck_load_errors("x=1\n[a:b]\n[smp]\n[smp]\n",
 		  "T/c.ini:1: key 'x' is outside any section, expected a [section] header first\n"
 		  "T/c.ini:2: [a:b]: ':' is not allowed in a section name, expected [TYPE] or [TYPE.ID]\n"
 		  "T/c.ini:4: [smp]: repeats the section of line 3 (section names ignore case), expected each section once");

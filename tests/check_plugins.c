@@ -9,26 +9,6 @@
 
 #include "testutil.h"
 
-/* Errors with the temp path shown as "T". */
-static char *norm(char *err)
-{
-	return tu_shorten(err, tu_tmpdir(), 'T');
-}
-
-#define ck_argv(ini, expect) do { \
-		char *e_ = NULL, *a_ = tu_build(ini, &e_); \
-		ck_assert_msg(a_ != NULL, "unexpected errors: %s", e_); \
-		ck_assert_str_eq(a_, expect); \
-		free(a_); \
-	} while (0)
-
-#define ck_errors(ini, expect) do { \
-		char *e_ = NULL, *a_ = tu_build(ini, &e_); \
-		ck_assert_msg(a_ == NULL, "expected errors, got argv: %s", a_); \
-		ck_assert_str_eq(norm(e_), expect); \
-		free(e_); \
-	} while (0)
-
 static void setup(void) { tu_tmpdir(); }
 static void teardown(void) { tu_cleanup(); }
 

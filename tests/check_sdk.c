@@ -415,26 +415,48 @@ static int never_open(const char *arg, char *msg, size_t len)
 	return -EIO;
 }
 
+/* A config's first section as a hook sees it: a host state and a ctx. */
+struct hook_env {
+	struct diag dg;
+	struct cfg *cfg;
+	struct host_state st;
+	struct ql_ctx ctx;
+};
+
+static void env_open(struct hook_env *e, const char *name, const char *ini)
+{
+	memset(e, 0, sizeof(*e));
+	e->dg = (struct diag)DIAG_INIT;
+	e->ctx.opt = (struct av_opt)AV_OPT_INIT;
+	ck_assert_int_eq(cfg_load(tu_write(name, ini, strlen(ini)), &e->dg, &e->cfg), 0);
+	e->st.file = e->cfg->path;
+	e->st.dg = &e->dg;
+	e->st.cfg = e->cfg;
+	e->ctx.st = &e->st;
+	e->ctx.sec = &e->cfg->sections[0];
+}
+
+static void env_close(struct hook_env *e)
+{
+	host_state_release(&e->st);
+	av_opt_release(&e->ctx.opt);
+	cfg_free(e->cfg);
+	dg_release(&e->dg);
+}
+
 START_TEST(host_api_null_arguments)
 {
 	static const char *const ch[] = { "a", NULL };
 	const struct ql_host_api *api = &host_api;
-	struct diag dg = DIAG_INIT;
-	struct cfg *cfg = NULL;
-	struct host_state st;
-	struct ql_ctx ctx = { .opt = AV_OPT_INIT };
+	struct hook_env e;
+	struct ql_ctx *ctx = &e.ctx;
 	const char *s = NULL;
 	uint64_t u;
 	size_t i;
 	int b, fd;
 	char *err;
 
-	ck_assert_int_eq(cfg_load(tu_write("n.ini", "[x]\nk = v\n", 10), &dg, &cfg), 0);
-	memset(&st, 0, sizeof(st));
-	st.file = cfg->path;
-	st.dg = &dg;
-	ctx.st = &st;
-	ctx.sec = &cfg->sections[0];
+	env_open(&e, "n.ini", "[x]\nk = v\n");
 
 	/* a NULL ctx: nothing to report to, just a failure */
 	ck_assert_ptr_null(api->section_type(NULL));
@@ -461,55 +483,55 @@ START_TEST(host_api_null_arguments)
 	ck_assert_int_eq(call_verror(NULL, "k", "m"), -EINVAL);
 	ck_assert_ptr_null(api->format(NULL, "%d", 1));
 	ck_assert_int_eq(api->emit_section(NULL), -EINVAL);
-	ck_assert_uint_eq(dg.msgs.n, 0);
+	ck_assert_uint_eq(e.dg.msgs.n, 0);
 
 	/* any other NULL: a plugin bug, reported at the section */
-	ck_assert_int_eq(api->get_string(&ctx, NULL, &s), -EINVAL);
-	ck_assert_int_eq(api->get_string(&ctx, "k", NULL), -EINVAL);
-	ck_assert_int_eq(api->get_uint(&ctx, "k", 0, 1, NULL), -EINVAL);
-	ck_assert_int_eq(api->get_uint(&ctx, NULL, 0, 1, &u), -EINVAL);
-	ck_assert_int_eq(api->get_size(&ctx, "k", 1, NULL), -EINVAL);
-	ck_assert_int_eq(api->get_size(&ctx, NULL, 1, &u), -EINVAL);
-	ck_assert_int_eq(api->get_bool(&ctx, "k", NULL), -EINVAL);
-	ck_assert_int_eq(api->get_bool(&ctx, NULL, &b), -EINVAL);
-	ck_assert_int_eq(api->get_enum(&ctx, "k", NULL, &i), -EINVAL);
-	ck_assert_int_eq(api->get_enum(&ctx, "k", ch, NULL), -EINVAL);
-	ck_assert_int_eq(api->get_enum(&ctx, NULL, ch, &i), -EINVAL);
-	ck_assert_int_eq(api->arg(&ctx, NULL), -EINVAL);
-	ck_assert_int_eq(api->opt_begin(&ctx, NULL), -EINVAL);
-	ck_assert_int_eq(api->opt_value(&ctx, "k", "v"), -EINVAL);     /* no option open */
-	ck_assert_int_eq(api->opt_pair(&ctx, "k", "v"), -EINVAL);
-	ck_assert_int_eq(api->opt_end(&ctx), -EINVAL);
-	ck_assert_int_eq(api->opt_begin(&ctx, "-x"), 0);
-	ck_assert_int_eq(api->opt_pair(&ctx, NULL, "v"), -EINVAL);
-	ck_assert_int_eq(api->opt_pair(&ctx, "k", NULL), -EINVAL);
-	ck_assert_int_eq(api->opt_pair_as(&ctx, "k", NULL, "v"), -EINVAL);
-	ck_assert_int_eq(api->opt_begin(&ctx, "x"), -EINVAL);      /* not a flag */
-	ck_assert_int_eq(api->opt_value(&ctx, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(api->opt_rest(&ctx, NULL), 0);
-	ck_assert_int_eq(api->opt_value(&ctx, "k", "late"), -EINVAL);  /* after k=v */
-	ck_assert_int_eq(api->opt_end(&ctx), 0);
-	ck_assert_int_eq(api->fd_pass(&ctx, "k", NULL, NULL, "a", &fd), -EINVAL);
-	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, NULL, NULL, &fd), -EINVAL);
-	ck_assert_int_eq(api->fd_pass(&ctx, "k", never_open, NULL, "a", NULL), -EINVAL);
-	ck_assert_int_eq(api->require_id(&ctx, "k", NULL, "y"), -EINVAL);
-	ck_assert_int_eq(api->require_id(&ctx, "k", "x", NULL), -EINVAL);
-	ck_assert_int_eq(api->require_id(&ctx, "k", "Object", "y"), -EINVAL);
-	ck_assert_int_eq(api->error(&ctx, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(call_verror(&ctx, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(call_verror(&ctx, "k", "verror %d", 2), -EINVAL);
-	ck_assert_ptr_null(api->format(&ctx, NULL));
-	ck_assert_int_eq(api->emit_section(&ctx), -EINVAL);    /* no section type */
+	ck_assert_int_eq(api->get_string(ctx, NULL, &s), -EINVAL);
+	ck_assert_int_eq(api->get_string(ctx, "k", NULL), -EINVAL);
+	ck_assert_int_eq(api->get_uint(ctx, "k", 0, 1, NULL), -EINVAL);
+	ck_assert_int_eq(api->get_uint(ctx, NULL, 0, 1, &u), -EINVAL);
+	ck_assert_int_eq(api->get_size(ctx, "k", 1, NULL), -EINVAL);
+	ck_assert_int_eq(api->get_size(ctx, NULL, 1, &u), -EINVAL);
+	ck_assert_int_eq(api->get_bool(ctx, "k", NULL), -EINVAL);
+	ck_assert_int_eq(api->get_bool(ctx, NULL, &b), -EINVAL);
+	ck_assert_int_eq(api->get_enum(ctx, "k", NULL, &i), -EINVAL);
+	ck_assert_int_eq(api->get_enum(ctx, "k", ch, NULL), -EINVAL);
+	ck_assert_int_eq(api->get_enum(ctx, NULL, ch, &i), -EINVAL);
+	ck_assert_int_eq(api->arg(ctx, NULL), -EINVAL);
+	ck_assert_int_eq(api->opt_begin(ctx, NULL), -EINVAL);
+	ck_assert_int_eq(api->opt_value(ctx, "k", "v"), -EINVAL);     /* no option open */
+	ck_assert_int_eq(api->opt_pair(ctx, "k", "v"), -EINVAL);
+	ck_assert_int_eq(api->opt_end(ctx), -EINVAL);
+	ck_assert_int_eq(api->opt_begin(ctx, "-x"), 0);
+	ck_assert_int_eq(api->opt_pair(ctx, NULL, "v"), -EINVAL);
+	ck_assert_int_eq(api->opt_pair(ctx, "k", NULL), -EINVAL);
+	ck_assert_int_eq(api->opt_pair_as(ctx, "k", NULL, "v"), -EINVAL);
+	ck_assert_int_eq(api->opt_begin(ctx, "x"), -EINVAL);      /* not a flag */
+	ck_assert_int_eq(api->opt_value(ctx, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(api->opt_rest(ctx, NULL), 0);
+	ck_assert_int_eq(api->opt_value(ctx, "k", "late"), -EINVAL);  /* after k=v */
+	ck_assert_int_eq(api->opt_end(ctx), 0);
+	ck_assert_int_eq(api->fd_pass(ctx, "k", NULL, NULL, "a", &fd), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(ctx, "k", never_open, NULL, NULL, &fd), -EINVAL);
+	ck_assert_int_eq(api->fd_pass(ctx, "k", never_open, NULL, "a", NULL), -EINVAL);
+	ck_assert_int_eq(api->require_id(ctx, "k", NULL, "y"), -EINVAL);
+	ck_assert_int_eq(api->require_id(ctx, "k", "x", NULL), -EINVAL);
+	ck_assert_int_eq(api->require_id(ctx, "k", "Object", "y"), -EINVAL);
+	ck_assert_int_eq(api->error(ctx, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(call_verror(ctx, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(call_verror(ctx, "k", "verror %d", 2), -EINVAL);
+	ck_assert_ptr_null(api->format(ctx, NULL));
+	ck_assert_int_eq(api->emit_section(ctx), -EINVAL);    /* no section type */
 
 	/* and what still works */
-	ck_assert_str_eq(api->format(&ctx, "%s-%d", "a", 7), "a-7");
-	ck_assert_int_eq(api->get_string(&ctx, "k", &s), 1);
+	ck_assert_str_eq(api->format(ctx, "%s-%d", "a", 7), "a-7");
+	ck_assert_int_eq(api->get_string(ctx, "k", &s), 1);
 	ck_assert_str_eq(s, "v");
-	ck_assert_uint_eq(st.argv.n, 2);
-	ck_assert_str_eq(st.argv.v[0], "-x");
-	ck_assert_str_eq(st.argv.v[1], "k=v");
+	ck_assert_uint_eq(e.st.argv.n, 2);
+	ck_assert_str_eq(e.st.argv.v[0], "-x");
+	ck_assert_str_eq(e.st.argv.v[1], "k=v");
 
-	err = tu_shorten(tu_join_diag(&dg), tu_tmpdir(), 'T');
+	err = tu_shorten(tu_join_diag(&e.dg), tu_tmpdir(), 'T');
 	ck_assert_str_eq(err,
 		"T/n.ini:1: [x]: plugin bug: NULL key\n"
 		"T/n.ini:2: [x] k: plugin bug: NULL out\n"
@@ -544,10 +566,7 @@ START_TEST(host_api_null_arguments)
 		"T/n.ini:2: [x] k: verror 2\n"
 		"T/n.ini:1: [x]: plugin bug: NULL format");
 	free(err);
-	host_state_release(&st);
-	av_opt_release(&ctx.opt);
-	cfg_free(cfg);
-	dg_release(&dg);
+	env_close(&e);
 }
 END_TEST
 
@@ -559,54 +578,46 @@ END_TEST
 START_TEST(host_api_2_1)
 {
 	const struct ql_host_api *api = &host_api;
-	struct diag dg = DIAG_INIT;
-	struct cfg *cfg = NULL;
-	struct host_state st;
-	struct ql_ctx ctx = { .opt = AV_OPT_INIT };
+	struct hook_env e;
+	struct ql_ctx *ctx = &e.ctx;
 	const char *v = NULL;
 	char *err;
 
 	ck_assert(QL_HOST_HAS(api, counter) && QL_HOST_HAS(api, peek) && QL_HOST_HAS(api, seed_file));
-	ck_assert_int_eq(cfg_load(tu_write("p.ini", P_INI, strlen(P_INI)),
-				  &dg, &cfg), 0);
-	memset(&st, 0, sizeof(st));
-	st.file = cfg->path;
-	st.dg = &dg;
-	st.cfg = cfg;
-	ctx.st = &st;
-	ctx.sec = &cfg->sections[0];
+	env_open(&e, "p.ini", P_INI);
 
 	/* counter: 0, 1, 2 per name, names apart */
-	ck_assert_int_eq(api->counter(&ctx, "scsi"), 0);
-	ck_assert_int_eq(api->counter(&ctx, "scsi"), 1);
-	ck_assert_int_eq(api->counter(&ctx, "sata"), 0);
-	ck_assert_int_eq(api->counter(&ctx, "scsi"), 2);
+	ck_assert_int_eq(api->counter(ctx, "scsi"), 0);
+	ck_assert_int_eq(api->counter(ctx, "scsi"), 1);
+	ck_assert_int_eq(api->counter(ctx, "sata"), 0);
+	ck_assert_int_eq(api->counter(ctx, "scsi"), 2);
 	/* peek: a key, an absent key, a section, an absent one, ids as spelled */
-	ck_assert_int_eq(api->peek(&ctx, "machine", NULL, "type", &v), 1);
+	ck_assert_int_eq(api->peek(ctx, "machine", NULL, "type", &v), 1);
 	ck_assert_str_eq(v, "q35");
-	ck_assert_int_eq(api->peek(&ctx, "machine", NULL, "accel", &v), 0);
-	ck_assert_int_eq(api->peek(&ctx, "disk", "D0", NULL, NULL), 1);
-	ck_assert_int_eq(api->peek(&ctx, "disk", "d0", NULL, NULL), 0);
-	ck_assert_int_eq(api->peek(&ctx, "disk", NULL, NULL, NULL), 0);
-	ck_assert_int_eq(api->peek(&ctx, "machine", "x", "type", &v), 0);
+	ck_assert_int_eq(api->peek(ctx, "machine", NULL, "accel", &v), 0);
+	ck_assert_int_eq(api->peek(ctx, "disk", "D0", NULL, NULL), 1);
+	ck_assert_int_eq(api->peek(ctx, "disk", "d0", NULL, NULL), 0);
+	ck_assert_int_eq(api->peek(ctx, "disk", NULL, NULL, NULL), 1);     /* any [disk] */
+	ck_assert_int_eq(api->peek(ctx, "vnc", NULL, NULL, NULL), 0);
+	ck_assert_int_eq(api->peek(ctx, "machine", "x", "type", &v), 0);
 	/* seed_file only records: nothing is made before seed_make */
-	ck_assert_int_eq(api->seed_file(&ctx, "k", "/t", "/p"), 0);
-	ck_assert_uint_eq(st.seeds.n, 1);
-	ck_assert_str_eq(st.seeds.v[0].path, "/p");
-	ck_assert_uint_eq(dg.msgs.n, 0);
+	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", "/p"), 0);
+	ck_assert_uint_eq(e.st.seeds.n, 1);
+	ck_assert_str_eq(e.st.seeds.v[0].path, "/p");
+	ck_assert_uint_eq(e.dg.msgs.n, 0);
 
 	/* NULLs */
 	ck_assert_int_eq(api->counter(NULL, "x"), -EINVAL);
 	ck_assert_int_eq(api->peek(NULL, "x", NULL, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->seed_file(NULL, "k", "/t", "/p"), -EINVAL);
-	ck_assert_uint_eq(dg.msgs.n, 0);
-	ck_assert_int_eq(api->counter(&ctx, NULL), -EINVAL);
-	ck_assert_int_eq(api->peek(&ctx, NULL, NULL, "k", &v), -EINVAL);
-	ck_assert_int_eq(api->peek(&ctx, "x", NULL, "k", NULL), -EINVAL);
-	ck_assert_int_eq(api->peek(&ctx, "x", NULL, NULL, &v), -EINVAL);
-	ck_assert_int_eq(api->seed_file(&ctx, "k", NULL, "/p"), -EINVAL);
-	ck_assert_int_eq(api->seed_file(&ctx, "k", "/t", ""), -EINVAL);
-	err = tu_shorten(tu_join_diag(&dg), tu_tmpdir(), 'T');
+	ck_assert_uint_eq(e.dg.msgs.n, 0);
+	ck_assert_int_eq(api->counter(ctx, NULL), -EINVAL);
+	ck_assert_int_eq(api->peek(ctx, NULL, NULL, "k", &v), -EINVAL);
+	ck_assert_int_eq(api->peek(ctx, "x", NULL, "k", NULL), -EINVAL);
+	ck_assert_int_eq(api->peek(ctx, "x", NULL, NULL, &v), -EINVAL);
+	ck_assert_int_eq(api->seed_file(ctx, "k", NULL, "/p"), -EINVAL);
+	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", ""), -EINVAL);
+	err = tu_shorten(tu_join_diag(&e.dg), tu_tmpdir(), 'T');
 	ck_assert_str_eq(err,
 		"T/p.ini:1: [x]: plugin bug: counter without a name\n"
 		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
@@ -615,10 +626,7 @@ START_TEST(host_api_2_1)
 		"T/p.ini:2: [x] k: plugin bug: seed_file without a template or a path\n"
 		"T/p.ini:2: [x] k: plugin bug: seed_file without a template or a path");
 	free(err);
-	host_state_release(&st);
-	av_opt_release(&ctx.opt);
-	cfg_free(cfg);
-	dg_release(&dg);
+	env_close(&e);
 }
 END_TEST
 

@@ -10,25 +10,6 @@
 
 #include "testutil.h"
 
-static char *norm(char *err)
-{
-	return tu_shorten(err, tu_tmpdir(), 'T');
-}
-
-#define ck_argv(ini, expect) do { \
-		char *e_ = NULL, *a_ = tu_build(ini, &e_); \
-		ck_assert_msg(a_ != NULL, "unexpected errors: %s", e_); \
-		ck_assert_str_eq(a_, expect); \
-		free(a_); \
-	} while (0)
-
-#define ck_errors(ini, expect) do { \
-		char *e_ = NULL, *a_ = tu_build(ini, &e_); \
-		ck_assert_msg(a_ == NULL, "expected errors, got argv: %s", a_); \
-		ck_assert_str_eq(norm(e_), expect); \
-		free(e_); \
-	} while (0)
-
 static void setup(void) { tu_tmpdir(); }
 static void teardown(void) { tu_cleanup(); }
 
@@ -38,7 +19,11 @@ START_TEST(blockdev_golden)
 	ck_argv("[blockdev.f0]\nfilename = /img/a,b.raw\ndriver = file\ncache.direct = on\n"
 		"[blockdev.d0]\ndriver = qcow2\nfile = f0\nbacking = null\n",
 		"-blockdev driver=file,node-name=f0,filename=/img/a,,b.raw,cache.direct=on "
-		"-blockdev driver=qcow2,node-name=d0,file=f0,backing=null");
+		"-blockdev driver=qcow2,node-name=d0,file=f0,backing=");
+	/* backing = null: QEMU's key=value form spells null as empty */
+	ck_argv("[blockdev.f]\ndriver = file\nfilename = /q\n[blockdev.q]\ndriver = qcow2\nbacking = null\n"
+		"file = f\nread-only = on\n",
+		"-blockdev driver=file,node-name=f,filename=/q -blockdev driver=qcow2,node-name=q,file=f,read-only=on,backing=");
 	/* dotted keys pass through: no reference to check */
 	ck_argv("[blockdev.d]\ndriver = raw\nfile.driver = file\nfile.filename = /x\n",
 		"-blockdev driver=raw,node-name=d,file.driver=file,file.filename=/x");
@@ -113,7 +98,7 @@ START_TEST(disk_golden)
 	ck_argv("[disk.cd0]\nfile = /iso/debian.iso\nmedia = cdrom\ninterface = ide\nbootindex = 0\n",
 		"-blockdev driver=file,node-name=cd0-file,filename=/iso/debian.iso,read-only=on "
 		"-blockdev driver=raw,node-name=cd0,file=cd0-file,read-only=on "
-		"-device ide-cd,drive=cd0,id=cd0,bootindex=0");
+		"-device ide-cd,bus=ide.0,unit=0,drive=cd0,id=cd0,bootindex=0");
 	/* host devices get host_device / host_cdrom, an fdset stays a file */
 	ck_argv("[disk.h]\nfile = /dev/sdb\nformat = raw\n[disk.c]\nfile = /dev/sr0\nmedia = cdrom\ninterface = scsi\n",
 		"-blockdev driver=host_device,node-name=h-file,filename=/dev/sdb "
@@ -160,6 +145,27 @@ START_TEST(disk_controllers)
 		"-device ich9-ahci,id=qlaunch-sata1 "
 		"-blockdev driver=file,node-name=g-file,filename=/g -blockdev driver=raw,node-name=g,file=g-file "
 		"-device ide-hd,bus=qlaunch-sata1.0,drive=g,id=g");
+	/* ide: the machine's own places, in file order (pc, QEMU's default: two
+	 * channels of two; q35: six AHCI ports; others: QEMU picks) */
+	ck_argv("[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n[disk.b]\nfile = /b\nmedia = cdrom\ninterface = ide\n"
+		"[disk.c]\nfile = /c\nformat = raw\ninterface = ide\n",
+		"-blockdev driver=file,node-name=a-file,filename=/a -blockdev driver=raw,node-name=a,file=a-file "
+		"-device ide-hd,bus=ide.0,unit=0,drive=a,id=a "
+		"-blockdev driver=file,node-name=b-file,filename=/b,read-only=on "
+		"-blockdev driver=raw,node-name=b,file=b-file,read-only=on -device ide-cd,bus=ide.0,unit=1,drive=b,id=b "
+		"-blockdev driver=file,node-name=c-file,filename=/c -blockdev driver=raw,node-name=c,file=c-file "
+		"-device ide-hd,bus=ide.1,unit=0,drive=c,id=c");
+	ck_argv("[machine]\ntype = pc-q35-7.2\n[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n"
+		"[disk.b]\nfile = /b\nformat = raw\ninterface = ide\n",
+		"-machine pc-q35-7.2 "
+		"-blockdev driver=file,node-name=a-file,filename=/a -blockdev driver=raw,node-name=a,file=a-file "
+		"-device ide-hd,bus=ide.0,drive=a,id=a "
+		"-blockdev driver=file,node-name=b-file,filename=/b -blockdev driver=raw,node-name=b,file=b-file "
+		"-device ide-hd,bus=ide.1,drive=b,id=b");
+	ck_argv("[machine]\ntype = microvm\n[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n",
+		"-machine microvm "
+		"-blockdev driver=file,node-name=a-file,filename=/a -blockdev driver=raw,node-name=a,file=a-file "
+		"-device ide-hd,drive=a,id=a");
 	/* usb: one xhci; nvme: the serial QEMU requires defaults to the id */
 	ck_argv("[disk.u]\nfile = /u\nformat = raw\ninterface = usb\n[disk.n]\nfile = /n\nformat = raw\ninterface = nvme\n"
 		"[disk.u2]\nfile = /u2\nformat = raw\ninterface = usb\nserial = X\n",
@@ -213,6 +219,18 @@ START_TEST(disk_errors)
 		  "interface, media, readonly, cache, aio, discard, detect-zeroes, bootindex, serial, iothread\n"
 		  "T/t.ini:5: [disk.d] cache: invalid value 'none,aio=native', expected one of: none, writeback, "
 		  "writethrough, directsync, unsafe");
+	ck_errors("[disk.a]\nfile = /a\nformat = raw\ninterface = ide\n[disk.b]\nfile = /b\nformat = raw\ninterface = ide\n"
+		  "[disk.c]\nfile = /c\nformat = raw\ninterface = ide\n[disk.d]\nfile = /d\nformat = raw\ninterface = ide\n"
+		  "[disk.e]\nfile = /e\nformat = raw\ninterface = ide\n",
+		  "T/t.ini:20: [disk.e] interface: pc has 4 IDE places, all taken, expected interface = sata (or scsi) for more disks");
+	ck_errors("[blockdev.a]\ndriver = null-co\n[disk.a]\nfile = /a\nformat = raw\n[device.a]\ndriver = e1000\n"
+		  "[blockdev.a-file]\ndriver = null-co\n",
+		  "T/t.ini:3: [disk.a]: node name 'a' is taken by [blockdev.a], expected another id\n"
+		  "T/t.ini:3: [disk.a]: node name 'a-file' is taken by [blockdev.a-file], expected another id\n"
+		  "T/t.ini:3: [disk.a]: device id 'a' is taken by [device.a], expected another id");
+	ck_errors("[disk.nvme-disk-of-the-db-0]\nfile = /a\nformat = raw\ninterface = nvme\n",
+		  "T/t.ini:1: [disk.nvme-disk-of-the-db-0]: an nvme disk needs a serial of at most 20 characters and "
+		  "the id 'nvme-disk-of-the-db-0' is longer, expected serial = a shorter one");
 	ck_errors("[disk.d]\nfile =\nformat = raw\n",
 		  "T/t.ini:2: [disk.d] file: empty path, expected a file name");
 }
@@ -247,6 +265,10 @@ START_TEST(netdev_golden)
 		"guestfwd=tcp:10.0.2.100:1234-cmd:nc,,x,ipv6=off");
 	ck_argv("[netdev.t]\ntype = tap\nifname = tap0\nscript = no\ndownscript = no\nvhost = on\n",
 		"-netdev tap,id=t,ifname=tap0,script=no,downscript=no,vhost=on");
+	/* a tap the caller opened, handed over as an fd */
+	ck_argv("[fd.tap0]\ninherit = 5\n[netdev.t]\ntype = tap\nfd = ${fd:tap0}\nvhost = on\n"
+		"[device.n]\ndriver = virtio-net-pci\nnetdev = t\n",
+		"-netdev tap,id=t,fd=3,vhost=on -device virtio-net-pci,id=n,netdev=t");
 	ck_argv("[nic.n0]\ntype = user\nhostfwd = tcp:127.0.0.1:2222-:22\n",
 		"-nic user,model=virtio-net-pci,id=n0,hostfwd=tcp:127.0.0.1:2222-:22");
 	ck_argv("[nic.n0]\ntype = user\nmac = 52:54:00:AB:cd:01\nmodel = e1000\n",
@@ -268,6 +290,8 @@ START_TEST(netdev_errors)
 		  "T/t.ini:3: [nic.n] mac: invalid MAC address '52:54:00:12:34', expected six hexadecimal pairs such as 52:54:00:12:34:56");
 	ck_errors("[nic.n]\ntype = user\nmac = 01:00:5e:00:00:01\n",
 		  "T/t.ini:3: [nic.n] mac: '01:00:5e:00:00:01' is a multicast address, expected a unicast one (the first byte even, such as 52)");
+	ck_errors("[nic.n]\ntype = user\nmodel =\n",
+		  "T/t.ini:3: [nic.n] model: empty, expected a NIC model such as virtio-net-pci or e1000");
 	ck_errors("[nic.n]\ntype = user\nmodel = help\n",
 		  "T/t.ini:3: [nic.n] model: 'help' would make QEMU print help and exit, expected a value");
 }
@@ -368,6 +392,10 @@ START_TEST(display_errors)
 		  "T/t.ini:2: [vnc] display: '0.0.0.0:0' listens on every network interface without authentication, "
 		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
 		  "this is really meant)");
+	ck_errors("[vnc]\ndisplay = 0:3\n",
+		  "T/t.ini:2: [vnc] display: '0:3' listens on every network interface without authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
+		  "this is really meant)");
 	ck_errors("[vnc]\nlossy = on\n",
 		  "T/t.ini:1: [vnc]: missing key 'display', expected where to listen, such as 127.0.0.1:5, "
 		  "unix:/run/vm.vnc or none");
@@ -397,6 +425,8 @@ START_TEST(monitor_golden)
 		  "T/t.ini:2: [monitor.m] chardev: refers to [chardev.c], which is not defined, expected the id of a "
 		  "[chardev.ID] section\n"
 		  "T/t.ini:3: [monitor.m] mode: invalid value 'qmp', expected one of: readline, control");
+	ck_argv("[chardev.c]\nbackend = null\n[monitor.m]\nchardev = c\npretty = off\n",
+		"-chardev null,id=c -mon chardev=c,id=m,pretty=off");
 	ck_errors("[chardev.c]\nbackend = null\n[monitor.m]\nchardev = c\npretty = on\n",
 		  "T/t.ini:5: [monitor.m] pretty: only a QMP monitor is pretty-printed, expected mode = control");
 	ck_errors("[chardev.c]\nbackend = null\n[monitor.m]\nchardev = c\nsize = 3\n",
@@ -417,6 +447,9 @@ START_TEST(accel_golden)
 	ck_errors("[machine]\ntype = q35\naccel = tcg\n[accel.tcg]\n",
 		  "T/t.ini:4: [accel.tcg]: [machine] accel = tcg is set too, and QEMU refuses -accel with it, "
 		  "expected the accelerators in [accel.NAME] sections only");
+	ck_errors("[accel.kvm]\nthread = multi\ntb-size = 64\n",
+		  "T/t.ini:2: [accel.kvm] thread: only TCG has this property, expected it in [accel.tcg]\n"
+		  "T/t.ini:3: [accel.kvm] tb-size: only TCG has this property, expected it in [accel.tcg]");
 	ck_errors("[accel.tcg]\nthread = many\n",
 		  "T/t.ini:2: [accel.tcg] thread: invalid value 'many', expected one of: single, multi");
 	ck_errors("[accel]\nthread = single\n",
@@ -436,7 +469,8 @@ START_TEST(vm_order)
 		"-blockdev driver=null-co,node-name=b -drive id=r,if=none -netdev user,id=n "
 		"-nic user,model=virtio-net-pci,id=i -device e1000,id=x,netdev=n "
 		"-blockdev driver=file,node-name=d-file,filename=/d -blockdev driver=raw,node-name=d,file=d-file "
-		"-device virtio-blk-pci,drive=d,id=d -chardev null,id=c -mon chardev=c,id=m -boot order=c "
+		"-device virtio-blk-pci,drive=d,id=d "
+		"-chardev null,id=c -mon chardev=c,id=m -boot order=c "
 		"-display none -vnc none");
 }
 END_TEST

@@ -37,4 +37,20 @@ char *tu_shorten(char *s, const char *what, char with);
  * for each failure.  Returns main()'s exit status. */
 int tu_run(Suite *s);
 
+/* Golden checks of tu_build: the exact argv (after argv[0]), or the exact
+ * errors with the temp directory shown as "T". */
+#define ck_argv(ini, expect) do { \
+		char *e_ = NULL, *a_ = tu_build(ini, &e_); \
+		ck_assert_msg(a_ != NULL, "unexpected errors: %s", e_); \
+		ck_assert_str_eq(a_, expect); \
+		free(a_); \
+	} while (0)
+
+#define ck_errors(ini, expect) do { \
+		char *e_ = NULL, *a_ = tu_build(ini, &e_); \
+		ck_assert_msg(a_ == NULL, "expected errors, got argv: %s", a_); \
+		ck_assert_str_eq(tu_shorten(e_, tu_tmpdir(), 'T'), expect); \
+		free(e_); \
+	} while (0)
+
 #endif

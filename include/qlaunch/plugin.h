@@ -95,7 +95,7 @@ enum ql_key_kind {
 	QL_KEY_CHOICE,     /* one of choices, case-sensitive; "did you mean" */
 	QL_KEY_REF,        /* the ID of a [ref.ID] section of this config;
 			    * since 2.1 ref may name several types separated
-			    * by blanks ("blockdev drive disk"): any will do */
+			    * by spaces ("blockdev drive disk"): any will do */
 	QL_KEY_LIST,       /* items separated by blanks; each item becomes
 			    * the same QEMU key again: a = x y -> a=x,a=y */
 	QL_KEY_PATH,       /* a file name: not empty */
@@ -239,7 +239,7 @@ enum ql_order {
 	QL_ORDER_NETDEV = 66,   /* 2.1 */
 	QL_ORDER_NIC = 67,      /* 2.1 */
 	QL_ORDER_DEVICES = 70,
-	QL_ORDER_DISK = 75,     /* 2.1 */
+	QL_ORDER_DISK = 75,     /* 2.1: after [device]: PCI slots stay */
 	QL_ORDER_CHARDEV = 80,
 	QL_ORDER_MONITOR = 85,  /* 2.1 */
 	QL_ORDER_FSDEV = 90,
@@ -424,10 +424,12 @@ struct ql_host_api {
 
 	/*
 	 * 2.1: look at another section of the configuration: *value receives
-	 * key's value (as written) in [type] (id NULL) or [type.id] and 1 is
-	 * returned, 0 if that section or key is absent.  With key and value
-	 * NULL, 1 if the section exists.  For rules across sections ("not
-	 * together with [machine] accel").
+	 * key's value (as written) in [type] (id NULL) or [type.id]; returns
+	 * 1 if the file sets it, 2 if it is a default of the plugin set (a
+	 * default yields to what the file says elsewhere), 0 if that section
+	 * or key is absent.  With key and value NULL: 1 if the section
+	 * exists, and with id NULL too, if any [type] or [type.ID] does.  For
+	 * rules across sections ("not together with [machine] accel").
 	 */
 	int (*peek)(struct ql_ctx *ctx, const char *type, const char *id,
 		    const char *key, const char **value);
