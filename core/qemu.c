@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host.h"
+
 static const char *const displays[] = {
 	"none", "gtk", "sdl", "curses", "egl-headless", "spice-app", "dbus", NULL,
 };
@@ -89,6 +91,23 @@ static int flag(struct ql_ctx *ctx, const struct ql_host_api *api,
 	return got > 0 && on;
 }
 
+/*
+ * A plugin set's default for key yields to the family that says it at
+ * length: [qemu] display to a [display] section, [qemu] reboot-timeout to
+ * [boot] reboot-timeout.  (Both set in the file is the family's error.)
+ */
+static int yields(struct ql_ctx *ctx, const struct ql_host_api *api, const char *key,
+		  const char *type, const char *long_key)
+{
+	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
+	const char *v;
+
+	if (!k || !k->file)
+		return 0;
+	return long_key ? api->peek(ctx, type, NULL, long_key, &v) > 0
+			: api->peek(ctx, type, NULL, NULL, NULL) > 0;
+}
+
 int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *pidfile;
@@ -99,7 +118,7 @@ int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 	flag(ctx, api, "nodefaults", "-nodefaults", &r);
 	flag(ctx, api, "no-user-config", "-no-user-config", &r);
 	nographic = flag(ctx, api, "nographic", "-nographic", &r);
-	got = api->get_enum(ctx, "display", displays, &i);
+	got = yields(ctx, api, "display", "display", NULL) ? 0 : api->get_enum(ctx, "display", displays, &i);
 	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-display")) == 0 &&
 	    (r = api->opt_value(ctx, "display", displays[i])) == 0)
 		r = api->opt_end(ctx);
@@ -112,7 +131,8 @@ int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 		r = has_serial;
 	flag(ctx, api, "stopped", "-S", &r);
 	flag(ctx, api, "no-reboot", "-no-reboot", &r);
-	got = api->get_uint(ctx, "reboot-timeout", 0, 65535, &timeout);
+	got = yields(ctx, api, "reboot-timeout", "boot", "reboot-timeout") ? 0 :
+	      api->get_uint(ctx, "reboot-timeout", 0, 65535, &timeout);
 	if (got > 0 && r == 0 && (r = api->opt_begin(ctx, "-boot")) == 0) {
 		const char *v = api->format(ctx, "%llu", (unsigned long long)timeout);
 

@@ -37,7 +37,7 @@ static int boot_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if ((e = check_letters(ctx, api, "once")) < 0)
 		r = e;
 	if (api->get_string(ctx, "reboot-timeout", &v) > 0 && QL_HOST_HAS(api, peek) &&
-	    api->peek(ctx, "qemu", NULL, "reboot-timeout", &v) > 0)
+	    api->peek(ctx, "qemu", NULL, "reboot-timeout", &v) == 1)
 		r = api->error(ctx, "reboot-timeout", "also set by [qemu] reboot-timeout, "
 			       "expected it in one of the two sections");
 	return r < 0 ? r : api->emit_section(ctx);

@@ -14,7 +14,7 @@ static int display_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *v;
 
-	if (QL_HOST_HAS(api, peek) && api->peek(ctx, "qemu", NULL, "display", &v) > 0)
+	if (QL_HOST_HAS(api, peek) && api->peek(ctx, "qemu", NULL, "display", &v) == 1)
 		return api->error(ctx, NULL, "[qemu] display = %s is set too, expected the display "
 				  "in one of the two sections ([qemu] display is the short form)", v);
 	return api->emit_section(ctx);
