@@ -4,9 +4,11 @@
 #include <qlconfig.h>
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -259,16 +261,22 @@ END_TEST
 
 START_TEST(netdev_golden)
 {
+	char ini[256];
+	int fd;
+
 	ck_argv("[netdev.net0]\ntype = user\nhostfwd = tcp:127.0.0.1:2222-:22  tcp::8080-:80\n"
 		"guestfwd = tcp:10.0.2.100:1234-cmd:nc,x\nipv6 = off\n",
 		"-netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=tcp::8080-:80,"
 		"guestfwd=tcp:10.0.2.100:1234-cmd:nc,,x,ipv6=off");
 	ck_argv("[netdev.t]\ntype = tap\nifname = tap0\nscript = no\ndownscript = no\nvhost = on\n",
 		"-netdev tap,id=t,ifname=tap0,script=no,downscript=no,vhost=on");
-	/* a tap the caller opened, handed over as an fd */
-	ck_argv("[fd.tap0]\ninherit = 5\n[netdev.t]\ntype = tap\nfd = ${fd:tap0}\nvhost = on\n"
-		"[device.n]\ndriver = virtio-net-pci\nnetdev = t\n",
-		"-netdev tap,id=t,fd=3,vhost=on -device virtio-net-pci,id=n,netdev=t");
+	/* a tap the caller opened (here /dev/null), handed over as an fd */
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(fd, 3);
+	snprintf(ini, sizeof(ini), "[fd.tap0]\ninherit = %d\n[netdev.t]\ntype = tap\nfd = ${fd:tap0}\n"
+		 "vhost = on\n[device.n]\ndriver = virtio-net-pci\nnetdev = t\n", fd);
+	ck_argv(ini, "-netdev tap,id=t,fd=3,vhost=on -device virtio-net-pci,id=n,netdev=t");
+	close(fd);
 	ck_argv("[nic.n0]\ntype = user\nhostfwd = tcp:127.0.0.1:2222-:22\n",
 		"-nic user,model=virtio-net-pci,id=n0,hostfwd=tcp:127.0.0.1:2222-:22");
 	ck_argv("[nic.n0]\ntype = user\nmac = 52:54:00:AB:cd:01\nmodel = e1000\n",
