@@ -441,11 +441,11 @@ static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template
 	const char *t, *p;
 
 	NEED_CTX(ctx, -EINVAL);
-	if (!template_path || !path || !*template_path || !*path)
-		return h_error(ctx, key, "plugin bug: seed_file without a template or a path");
-	t = ar_strdup(&ctx->st->strings, template_path);
+	if (!path || !*path || (template_path && !*template_path))
+		return h_error(ctx, key, "plugin bug: seed_file without a path, or with an empty template");
+	t = template_path ? ar_strdup(&ctx->st->strings, template_path) : NULL;
 	p = ar_strdup(&ctx->st->strings, path);
-	if (!t || !p)
+	if ((template_path && !t) || !p)
 		return -ENOMEM;
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	return seed_add(&ctx->st->seeds, t, p, ctx->sec, k ? k->name : NULL);

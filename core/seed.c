@@ -179,6 +179,9 @@ static int make_one(const struct seed *s, const char *file, struct diag *dg)
 		return check_existing(s, &st, file, dg);
 	if (errno != ENOENT)
 		return report(s, file, dg, "cannot use %s: %s", s->path, strerror(errno));
+	if (!s->template_path)
+		return report(s, file, dg, "%s does not exist, expected the VM's own file (or a "
+			      "template to copy it from)", s->path);
 	in = open(s->template_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (in < 0)
 		return report(s, file, dg, "cannot read the template %s: %s", s->template_path,

@@ -12,7 +12,8 @@
 #include "diag.h"
 
 struct seed {
-	const char *template_path;     /* both live as long as the launch */
+	const char *template_path;     /* or NULL: path must exist; both live
+					* as long as the launch */
 	const char *path;
 	const struct cfg_section *sec; /* who asked, for messages */
 	const char *key;               /* the key it came from, or NULL */
@@ -33,7 +34,8 @@ int seed_add(struct seed_list *l, const char *template_path, const char *path,
  * Run mode, once the configuration is valid and QEMU runnable: create
  * every path that does not exist as a 0600 copy of its template,
  * atomically and never over an existing file, appending what was made to
- * created (the caller removes those if the launch fails).  An existing
+ * created (the caller removes those if the launch fails); a path without
+ * a template must exist.  An existing
  * path must be a regular file, not a symbolic link, and not another
  * user's in a directory others may write.  file names the config, for
  * messages.  0, or -EINVAL after reporting (stopping at the first).

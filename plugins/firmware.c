@@ -89,7 +89,9 @@ static int firmware_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if (has_tmpl > 0 && !QL_HOST_HAS(api, seed_file))
 		return api->error(ctx, "vars-template", "this qlaunch cannot copy a template, expected "
 				  "qlaunch with plugin ABI 2.1 or later");
-	if (has_tmpl > 0 && (r = api->seed_file(ctx, "vars", tmpl, vars)) < 0)
+	/* vars is checked (and made from the template) when run starts QEMU */
+	if (has_vars > 0 && QL_HOST_HAS(api, seed_file) &&
+	    (r = api->seed_file(ctx, "vars", has_tmpl > 0 ? tmpl : NULL, vars)) < 0)
 		return r;
 	if ((r = flash(ctx, api, "code", "0", code, 1)) < 0)
 		return r;

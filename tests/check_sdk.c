@@ -615,16 +615,19 @@ START_TEST(host_api_2_1)
 	ck_assert_int_eq(api->peek(ctx, NULL, NULL, "k", &v), -EINVAL);
 	ck_assert_int_eq(api->peek(ctx, "x", NULL, "k", NULL), -EINVAL);
 	ck_assert_int_eq(api->peek(ctx, "x", NULL, NULL, &v), -EINVAL);
-	ck_assert_int_eq(api->seed_file(ctx, "k", NULL, "/p"), -EINVAL);
+	ck_assert_int_eq(api->seed_file(ctx, "k", "", "/p"), -EINVAL);
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", ""), -EINVAL);
+	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", NULL), -EINVAL);
+	ck_assert_int_eq(api->seed_file(ctx, "k", NULL, "/p"), 0);      /* must exist */
 	err = tu_shorten(tu_join_diag(&e.dg), tu_tmpdir(), 'T');
 	ck_assert_str_eq(err,
 		"T/p.ini:1: [x]: plugin bug: counter without a name\n"
 		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
 		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
 		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
-		"T/p.ini:2: [x] k: plugin bug: seed_file without a template or a path\n"
-		"T/p.ini:2: [x] k: plugin bug: seed_file without a template or a path");
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template");
 	free(err);
 	env_close(&e);
 }
@@ -693,6 +696,10 @@ START_TEST(seed_files)
 	l.v[0].template_path = tu_tmpdir();
 	l.v[0].path = path;
 	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	l.v[0].template_path = NULL;       /* no template: it must exist */
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	tu_write("vars", "OWN", 3);
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), 0);
 	ck_assert_uint_eq(created.n, 1);
 	err = tu_shorten(tu_join_diag(&dg), tu_tmpdir(), 'T');
 	ck_assert_str_eq(err,
@@ -700,7 +707,9 @@ START_TEST(seed_files)
 		"(or none: it is then copied from the template)\n"
 		"T/s.ini:2: [firmware] vars-template: cannot read the template /nonexistent/tmpl: No such file or directory\n"
 		"T/s.ini:2: [firmware] vars-template: cannot create T/nodir/vars: No such file or directory\n"
-		"T/s.ini:2: [firmware] vars-template: the template T is not a regular file, expected a file to copy");
+		"T/s.ini:2: [firmware] vars-template: the template T is not a regular file, expected a file to copy\n"
+		"T/s.ini:2: [firmware] vars-template: T/vars does not exist, expected the VM's own file (or a "
+		"template to copy it from)");
 	free(err);
 	sv_release(&created);
 	seed_release(&l);

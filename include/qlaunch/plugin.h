@@ -441,8 +441,10 @@ struct ql_host_api {
 	 * does not exist (mode 0600, atomically: it appears whole or not at
 	 * all, and an existing file, even one made meanwhile, is never
 	 * overwritten), and removes the copy again if the launch then fails.
-	 * An existing path must be a regular file (not a symbolic link).
-	 * Nothing happens in the other modes.  Problems are reported at key.
+	 * With template NULL, path must exist already.  An existing path must
+	 * be a regular file (not a symbolic link, not another user's in a
+	 * directory others may write).  Nothing happens in the other modes.
+	 * Problems are reported at key.
 	 */
 	int (*seed_file)(struct ql_ctx *ctx, const char *key, const char *template_path,
 			 const char *path);
