@@ -6,7 +6,8 @@
  * A VNC server on every network interface (":5", "0:5", "0.0.0.0:5", "[::]:5")
  * without password = on, sasl = on or tls-creds gives anyone who reaches
  * the host the VM's screen and keyboard: refused unless insecure = on
- * says that is meant (insecure is qlaunch's, not passed to QEMU).
+ * says that is meant (insecure is qlaunch's, not passed to QEMU).  The
+ * same holds for a websocket = HOST:PORT.
  */
 #include <qlaunch/plugin.h>
 
@@ -45,6 +46,11 @@ static int vnc_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 		return api->error(ctx, "display", "'%s' listens on every network interface without "
 				  "authentication, expected 127.0.0.1:N or unix:PATH, or password = on, "
 				  "sasl = on or tls-creds (insecure = on if this is really meant)", display);
+	/* websocket = HOST:PORT listens where it says, on or a port where display does */
+	if (!allowed && api->get_string(ctx, "websocket", &v) > 0 && strchr(v, ':') && on_every_interface(v))
+		return api->error(ctx, "websocket", "'%s' listens on every network interface without "
+				  "authentication, expected 127.0.0.1:PORT, or password = on, sasl = on or "
+				  "tls-creds (insecure = on if this is really meant)", v);
 	return api->emit_section(ctx);
 }
 

@@ -404,6 +404,11 @@ START_TEST(display_errors)
 		  "T/t.ini:2: [vnc] display: '0:3' listens on every network interface without authentication, "
 		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
 		  "this is really meant)");
+	ck_errors("[vnc]\ndisplay = 127.0.0.1:3\nwebsocket = :5703\n",
+		  "T/t.ini:3: [vnc] websocket: ':5703' listens on every network interface without authentication, "
+		  "expected 127.0.0.1:PORT, or password = on, sasl = on or tls-creds (insecure = on if this is "
+		  "really meant)");
+	ck_argv("[vnc]\ndisplay = 127.0.0.1:3\nwebsocket = on\n", "-vnc 127.0.0.1:3,websocket=on");
 	ck_errors("[vnc]\nlossy = on\n",
 		  "T/t.ini:1: [vnc]: missing key 'display', expected where to listen, such as 127.0.0.1:5, "
 		  "unix:/run/vm.vnc or none");
