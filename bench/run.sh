@@ -14,7 +14,7 @@
 #
 # What is measured (hyperfine medians, wall clock, -N: no shell):
 #   1. launch overhead = 'qlaunch run reference.ini' - '/bin/true', where
-#      reference.ini uses all 13 plugin families and [qemu] binary = /bin/true,
+#      reference.ini uses 13 plugin families and [qemu] binary = /bin/true,
 #      for the default build (every standard plugin loaded with dlopen) and the built-in
 #      one, each also as a ratio to 'exec1 /bin/true';
 #      next to it the floor of any exec-in-place launcher on this machine,
@@ -302,11 +302,11 @@ md=$results/results.md
 	echo "| built-in build: launch overhead (run − /bin/true) | $blaunch_ms ms (CPU: $blaunch_cpu ms) | | info |"
 	echo "| launch overhead above that floor (run − exec1 /bin/true) | $over_floor_ms ms | | info |"
 	echo "| launch overhead with no plugins (\`run\` of a [qemu]-only config, 0 plugins) − /bin/true | $launch0_ms ms (CPU: $launch0_cpu ms) | | info |"
-	echo "| launch overhead of examples/minimal.ini (uses 4 of all $nstd plugins): all 13 loaded / with plugins.index (4 loaded) | $small_all_ms / $small_idx_ms ms | | info |"
+	echo "| launch overhead of examples/minimal.ini (uses 4 of the $nstd plugins): all $nstd loaded / with plugins.index (4 loaded) | $small_all_ms / $small_idx_ms ms | | info |"
 	echo "| minor page faults: /bin/true / run, 0 plugins / run reference.ini, $nstd plugins | $pf_true / $pf_run0 / $pf_run | | info |"
 	echo "| process start (\`qlaunch --version\`) | $version_ms ms | | |"
 	echo "| \`qlaunch plugins\` | $plugins_ms ms | | |"
-	echo "| **loading 13 plugins** (plugins − --version) | **$plugload_ms ms** (CPU: $plugload_cpu ms) | | info |"
+	echo "| **loading $nstd plugins** (plugins − --version) | **$plugload_ms ms** (CPU: $plugload_cpu ms) | | info |"
 	for n in 10 1000 10000; do
 		echo "| print, $n sections: total / iniparser load / qlaunch own | $(row "$n" 2) / $(row "$n" 3) / $(row "$n" 4) ms | | |"
 	done
@@ -334,7 +334,7 @@ set xrange [7:14000]
 set format y "%g"
 plot "$results/sections.dat" using 1:2 with linespoints lw 2 pt 7 title "qlaunch print (total)", \
      "" using 1:3 with linespoints lw 2 pt 5 title "iniparser load", \
-     "" using 1:(\$4 > 0.01 ? \$4 : 0.01) with linespoints lw 2 pt 9 title "qlaunch own work (incl. 13 plugin loads)", \
+     "" using 1:(\$4 > 0.01 ? \$4 : 0.01) with linespoints lw 2 pt 9 title "qlaunch own work (incl. the plugin loads)", \
      "" using 1:5 with lines dt 3 lw 2 lc rgb "gray30" title "process start (qlaunch --version)", \
      $t_own10k_ms with lines dt 2 lc rgb "red" title "target: own work < $t_own10k_ms ms at 10,000"
 EOF
