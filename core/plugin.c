@@ -16,6 +16,7 @@
 #include "config.h"
 #include "desc.h"
 #include "plgindex.h"
+#include "safedir.h"
 #include "strmap.h"
 
 int plg_search_path(const char *const *dirs, size_t ndirs, const char *env,
@@ -136,47 +137,30 @@ static int walk_dir(int fd, const char *dir, struct found_list *files)
 /*
  * May qlaunch trust what is in dir?  Anyone who can write dir, or a
  * directory above it, can put a plugin there or swap one, and qlaunch runs
- * plugins with its own rights (OpenSSH's StrictModes: safe_path()).  Each
- * directory from dir up to / must belong to root or the user running
- * qlaunch and be writable by its owner only; a sticky directory (/tmp)
- * may be writable by others, who cannot rename or remove what is not
- * theirs there, and the directory below it is checked for its owner.
+ * plugins with its own rights: see safedir.h.
  */
 static int check_tree(const char *dir, struct diag *dg)
 {
-	char *real = realpath(dir, NULL), *end;
-	int r = 0;
+	char *bad = NULL;
+	unsigned uid;
+	int v = sd_check_tree(dir, &bad, &uid), r = 0;
+	const char *here = bad ? bad : dir;
 
-	if (!real)
-		return dg_error(dg, dir, 0, NULL, NULL, "cannot resolve plugin directory: %s",
-				strerror(errno));
-	end = real + strlen(real);
-	for (;;) {
-		char save = *end;
-		struct stat st;
-		const char *here;
-
-		*end = '\0';
-		here = *real ? real : "/";
-		if (stat(here, &st) < 0)
-			r = dg_error(dg, dir, 0, NULL, NULL, "cannot stat %s: %s", here, strerror(errno));
-		else if (st.st_uid != 0 && st.st_uid != geteuid())
-			r = dg_error(dg, dir, 0, NULL, NULL,
-				     "refused: %s belongs to uid %u, expected plugin directories and those above "
-				     "them to belong to root or uid %u (or --allow-unsafe-plugins)",
-				     here, (unsigned)st.st_uid, (unsigned)geteuid());
-		else if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-			r = dg_error(dg, dir, 0, NULL, NULL,
-				     "refused: %s is writable by %s, expected plugin directories and those above "
-				     "them writable by their owner only (or --allow-unsafe-plugins)",
-				     here, st.st_mode & S_IWOTH ? "others" : "its group");
-		*end = save;
-		if (r < 0 || end == real)
-			break;
-		while (--end > real && *end != '/')
-			;
-	}
-	free(real);
+	if (v < 0 && (!bad || strcmp(bad, dir) == 0))
+		r = dg_error(dg, dir, 0, NULL, NULL, "cannot resolve plugin directory: %s", strerror(-v));
+	else if (v < 0)
+		r = dg_error(dg, dir, 0, NULL, NULL, "cannot stat %s: %s", here, strerror(-v));
+	else if (v == SD_OWNER)
+		r = dg_error(dg, dir, 0, NULL, NULL,
+			     "refused: %s belongs to uid %u, expected plugin directories and those above "
+			     "them to belong to root or uid %u (or --allow-unsafe-plugins)",
+			     here, uid, (unsigned)geteuid());
+	else if (v != SD_SAFE)
+		r = dg_error(dg, dir, 0, NULL, NULL,
+			     "refused: %s is writable by %s, expected plugin directories and those above "
+			     "them writable by their owner only (or --allow-unsafe-plugins)",
+			     here, v == SD_OTHERS_WRITABLE ? "others" : "its group");
+	free(bad);
 	return r;
 }
 

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "safedir.h"
+
 /* Templates are firmware variable stores and the like: a few MiB. */
 #define SEED_MAX_BYTES (64ull << 20)
 
@@ -67,15 +69,47 @@ static int dir_of(const char *path, char *buf, size_t len)
 }
 
 /*
- * path exists: may QEMU use it?  0 yes, else reported.  A link could point
- * anywhere, and a file another user owns in a directory others may write
- * may have been put there for us.
+ * May QEMU open what path names, by name, later?  Not if another user
+ * could swap it for a link meanwhile: the directories from path's up to /
+ * must be safe (safedir.h); in a sticky directory others may write, only a
+ * file of ours (or root's) is, as others cannot rename it there.  0, or
+ * reported.
  */
+static int check_place(const struct seed *s, const struct stat *st, const char *file,
+		       struct diag *dg)
+{
+	char dir[PATH_MAX], *bad = NULL;
+	unsigned uid;
+	struct stat ds;
+	int v, r = 0;
+
+	if (dir_of(s->path, dir, sizeof(dir)) < 0)
+		return report(s, file, dg, "cannot use %s: %s", s->path, strerror(ENAMETOOLONG));
+	v = sd_check_tree(dir, &bad, &uid);
+	if (v < 0)
+		r = report(s, file, dg, "cannot use %s: %s: %s", s->path, bad ? bad : dir, strerror(-v));
+	else if (v == SD_OWNER)
+		r = report(s, file, dg, "%s is in %s, which belongs to uid %u, expected the file in "
+			   "directories of root or uid %u only (another user could swap it)", s->path,
+			   bad, uid, (unsigned)geteuid());
+	else if (v != SD_SAFE)
+		r = report(s, file, dg, "%s is in %s, which %s may write, expected the file in directories "
+			   "only their owner writes (another user could swap it)", s->path, bad,
+			   v == SD_OTHERS_WRITABLE ? "others" : "its group");
+	else if (st && st->st_uid != 0 && st->st_uid != geteuid() && stat(dir, &ds) == 0 &&
+		 (ds.st_mode & (S_IWGRP | S_IWOTH)))
+		r = report(s, file, dg, "%s belongs to uid %u in a directory others may write, expected "
+			   "a file of yours", s->path, (unsigned)st->st_uid);
+	free(bad);
+	return r;
+}
+
+/* path exists: may QEMU use it?  A link could point anywhere; the
+ * template itself would be written.  0, or reported. */
 static int check_existing(const struct seed *s, const struct stat *st, const char *file,
 			  struct diag *dg)
 {
-	char dir[PATH_MAX];
-	struct stat ds;
+	struct stat ts;
 
 	if (S_ISLNK(st->st_mode))
 		return report(s, file, dg, "%s is a symbolic link, expected the VM's own file "
@@ -83,13 +117,11 @@ static int check_existing(const struct seed *s, const struct stat *st, const cha
 	if (!S_ISREG(st->st_mode))
 		return report(s, file, dg, "%s is not a regular file, expected the VM's own file "
 			      "(or none: it is then copied from the template)", s->path);
-	if (st->st_uid == geteuid())
-		return 0;
-	if (dir_of(s->path, dir, sizeof(dir)) < 0 || stat(dir, &ds) < 0 || (ds.st_mode & 022))
-		return report(s, file, dg, "%s belongs to another user in a directory others may "
-			      "write, expected a file of yours or a directory only its owner writes",
-			      s->path);
-	return 0;
+	if (s->template_path && stat(s->template_path, &ts) == 0 && ts.st_dev == st->st_dev &&
+	    ts.st_ino == st->st_ino)
+		return report(s, file, dg, "%s is the template %s itself, expected the VM's own copy",
+			      s->path, s->template_path);
+	return check_place(s, st, file, dg);
 }
 
 /* Copy everything from in to out; 0 or -errno. */
@@ -182,6 +214,8 @@ static int make_one(const struct seed *s, const char *file, struct diag *dg)
 	if (!s->template_path)
 		return report(s, file, dg, "%s does not exist, expected the VM's own file (or a "
 			      "template to copy it from)", s->path);
+	if (check_place(s, NULL, file, dg) < 0)
+		return -EINVAL;
 	in = open(s->template_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (in < 0)
 		return report(s, file, dg, "cannot read the template %s: %s", s->template_path,

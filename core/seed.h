@@ -35,9 +35,9 @@ int seed_add(struct seed_list *l, const char *template_path, const char *path,
  * every path that does not exist as a 0600 copy of its template,
  * atomically and never over an existing file, appending what was made to
  * created (the caller removes those if the launch fails); a path without
- * a template must exist.  An existing
- * path must be a regular file, not a symbolic link, and not another
- * user's in a directory others may write.  file names the config, for
+ * a template must exist.  An existing path must be a regular file, not a
+ * symbolic link or the template, and no other user may be able to swap
+ * the path (safedir.h).  file names the config, for
  * messages.  0, or -EINVAL after reporting (stopping at the first).
  */
 int seed_make(const struct seed_list *l, const char *file, struct diag *dg,

@@ -30,7 +30,7 @@ static int accel_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 		return api->error(ctx, NULL, "[machine] accel = %s is set too, and QEMU refuses -accel "
 				  "with it, expected the accelerators in [accel.NAME] sections only", v);
 	for (size_t i = 0; tcg_keys[i] && strcmp(name, "tcg") != 0; i++)
-		if (api->get_string(ctx, tcg_keys[i], &v) != 0)
+		if (api->get_string(ctx, tcg_keys[i], &v) > 0)
 			r = api->error(ctx, tcg_keys[i], "only TCG has this property, expected it in [accel.tcg]");
 	return r < 0 ? r : api->emit_section(ctx);
 }

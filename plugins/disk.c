@@ -106,6 +106,8 @@ static int read_disk(struct ql_ctx *ctx, const struct ql_host_api *api, struct d
 
 /* The names the disk takes must be its own: QEMU has one namespace for
  * node names ([blockdev], [drive], [disk]) and one for devices. */
+static const char *const node_types[] = { "blockdev", "drive", "disk", NULL };
+
 static int name_clashes(struct ql_ctx *ctx, const struct ql_host_api *api, const struct disk *d)
 {
 	const char *file_node = d->id ? api->format(ctx, "%s-file", d->id) : NULL;
@@ -113,14 +115,16 @@ static int name_clashes(struct ql_ctx *ctx, const struct ql_host_api *api, const
 
 	if (!file_node || !QL_HOST_HAS(api, peek))
 		return 0;
-	if (api->peek(ctx, "blockdev", d->id, NULL, NULL) > 0 || api->peek(ctx, "drive", d->id, NULL, NULL) > 0)
-		r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id", d->id,
-			       api->peek(ctx, "blockdev", d->id, NULL, NULL) > 0 ? "blockdev" : "drive", d->id);
-	if (api->peek(ctx, "blockdev", file_node, NULL, NULL) > 0 ||
-	    api->peek(ctx, "disk", file_node, NULL, NULL) > 0)
-		r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id",
-			       file_node, api->peek(ctx, "disk", file_node, NULL, NULL) > 0 ? "disk" : "blockdev",
-			       file_node);
+	for (size_t i = 0; node_types[i]; i++)
+		if (strcmp(node_types[i], "disk") != 0 && api->peek(ctx, node_types[i], d->id, NULL, NULL) > 0)
+			r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id",
+				       d->id, node_types[i], d->id);
+	for (size_t i = 0; node_types[i]; i++)
+		if (api->peek(ctx, node_types[i], file_node, NULL, NULL) > 0)
+			r = api->error(ctx, NULL, "node name '%s' is taken by [%s.%s], expected another id",
+				       file_node, node_types[i], file_node);
+	if (strncmp(d->id, "qlaunch-", 8) == 0)
+		r = api->error(ctx, NULL, "ids starting with qlaunch- are the controllers', expected another id");
 	if (api->peek(ctx, "device", d->id, NULL, NULL) > 0)
 		r = api->error(ctx, NULL, "device id '%s' is taken by [device.%s], expected another id",
 			       d->id, d->id);
@@ -268,10 +272,12 @@ static int node_common(struct ql_ctx *ctx, const struct ql_host_api *api, const 
 	return r;
 }
 
-/* The protocol driver for file: a host device or a file. */
+/* The protocol driver for file: a host device (under /dev, but for the
+ * fd sets and the files of /dev/shm) or a file. */
 static const char *protocol(const struct disk *d)
 {
-	if (strncmp(d->file, "/dev/", 5) != 0 || strncmp(d->file, "/dev/fdset/", 11) == 0)
+	if (strncmp(d->file, "/dev/", 5) != 0 || strncmp(d->file, "/dev/fdset/", 11) == 0 ||
+	    strncmp(d->file, "/dev/shm/", 9) == 0)
 		return "file";
 	return d->media == 1 ? "host_cdrom" : "host_device";
 }
@@ -350,7 +356,7 @@ static const struct ql_key disk_keys[] = {
 	HOOKED("aio", QL_KEY_CHOICE, .choices = aios),
 	HOOKED("discard", QL_KEY_CHOICE, .choices = discards),
 	HOOKED("detect-zeroes", QL_KEY_CHOICE, .choices = zeroes),
-	HOOKED("bootindex", QL_KEY_UINT),
+	HOOKED("bootindex", QL_KEY_UINT, .max = 2147483647),
 	HOOKED("serial", QL_KEY_STRING),
 	HOOKED("iothread", QL_KEY_REF, .ref = "object"),
 	{ .name = NULL },

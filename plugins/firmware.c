@@ -63,7 +63,7 @@ static int flash(struct ql_ctx *ctx, const struct ql_host_api *api, const char *
 static int firmware_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *code, *vars = NULL, *tmpl = NULL;
-	int r = 0, e, has_vars, has_tmpl;
+	int r = 0, e, has_vars, has_tmpl, has_seed = 1;
 
 	if (api->get_string(ctx, "code", &code) <= 0)
 		return -EINVAL;  /* reported by the core: missing or empty */
@@ -89,8 +89,15 @@ static int firmware_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	if (has_tmpl > 0 && !QL_HOST_HAS(api, seed_file))
 		return api->error(ctx, "vars-template", "this qlaunch cannot copy a template, expected "
 				  "qlaunch with plugin ABI 2.1 or later");
-	/* vars is checked (and made from the template) when run starts QEMU */
-	if (has_vars > 0 && QL_HOST_HAS(api, seed_file) &&
+	/* vars is checked (and made from the template) when run starts QEMU;
+	 * an fd set (${fdset:NAME}) is a file the [fd.NAME] section opened */
+	if (has_vars > 0 && strncmp(vars, "/dev/fdset/", 11) == 0) {
+		if (has_tmpl > 0)
+			return api->error(ctx, "vars-template", "vars is an fd set, which qlaunch opens as "
+					  "it is, expected no template with it");
+		has_seed = 0;
+	}
+	if (has_vars > 0 && has_seed && QL_HOST_HAS(api, seed_file) &&
 	    (r = api->seed_file(ctx, "vars", has_tmpl > 0 ? tmpl : NULL, vars)) < 0)
 		return r;
 	if ((r = flash(ctx, api, "code", "0", code, 1)) < 0)

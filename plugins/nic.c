@@ -34,6 +34,9 @@ static int nic_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 	const char *mac, *model;
 	int got = api->get_string(ctx, "mac", &mac);
 
+	if (QL_HOST_HAS(api, peek) && api->peek(ctx, "netdev", api->section_id(ctx), NULL, NULL) > 0)
+		return api->error(ctx, NULL, "[netdev.%s] has this id too (QEMU has one namespace for "
+				  "both), expected another id", api->section_id(ctx));
 	if (api->get_string(ctx, "model", &model) > 0 && !*model)
 		return api->error(ctx, "model", "empty, expected a NIC model such as virtio-net-pci or e1000");
 	if (got > 0 && !valid_mac(mac))

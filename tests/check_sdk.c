@@ -696,6 +696,18 @@ START_TEST(seed_files)
 	l.v[0].template_path = tu_tmpdir();
 	l.v[0].path = path;
 	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	/* a directory others may write (not sticky), the template itself */
+	snprintf(other, sizeof(other), "%s/open", tu_tmpdir());
+	ck_assert_int_eq(mkdir(other, 0777), 0);
+	ck_assert_int_eq(chmod(other, 0777), 0);
+	strcat(other, "/vars");
+	l.v[0].template_path = tmpl;
+	l.v[0].path = other;
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	ck_assert_int_eq(access(other, F_OK), -1);
+	l.v[0].path = tmpl;
+	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
+	l.v[0].path = path;
 	l.v[0].template_path = NULL;       /* no template: it must exist */
 	ck_assert_int_eq(seed_make(&l, cfg->path, &dg, &created), -EINVAL);
 	tu_write("vars", "OWN", 3);
@@ -706,8 +718,11 @@ START_TEST(seed_files)
 		"T/s.ini:2: [firmware] vars-template: T/link is a symbolic link, expected the VM's own file "
 		"(or none: it is then copied from the template)\n"
 		"T/s.ini:2: [firmware] vars-template: cannot read the template /nonexistent/tmpl: No such file or directory\n"
-		"T/s.ini:2: [firmware] vars-template: cannot create T/nodir/vars: No such file or directory\n"
+		"T/s.ini:2: [firmware] vars-template: cannot use T/nodir/vars: T/nodir: No such file or directory\n"
 		"T/s.ini:2: [firmware] vars-template: the template T is not a regular file, expected a file to copy\n"
+		"T/s.ini:2: [firmware] vars-template: T/open/vars is in T/open, which others may write, expected "
+		"the file in directories only their owner writes (another user could swap it)\n"
+		"T/s.ini:2: [firmware] vars-template: T/tmpl is the template T/tmpl itself, expected the VM's own copy\n"
 		"T/s.ini:2: [firmware] vars-template: T/vars does not exist, expected the VM's own file (or a "
 		"template to copy it from)");
 	free(err);

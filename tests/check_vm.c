@@ -101,6 +101,10 @@ START_TEST(disk_golden)
 		"-blockdev driver=file,node-name=cd0-file,filename=/iso/debian.iso,read-only=on "
 		"-blockdev driver=raw,node-name=cd0,file=cd0-file,read-only=on "
 		"-device ide-cd,bus=ide.0,unit=0,drive=cd0,id=cd0,bootindex=0");
+	/* /dev/shm holds files */
+	ck_argv("[disk.s]\nfile = /dev/shm/a.raw\nformat = raw\n",
+		"-blockdev driver=file,node-name=s-file,filename=/dev/shm/a.raw "
+		"-blockdev driver=raw,node-name=s,file=s-file -device virtio-blk-pci,drive=s,id=s");
 	/* host devices get host_device / host_cdrom, an fdset stays a file */
 	ck_argv("[disk.h]\nfile = /dev/sdb\nformat = raw\n[disk.c]\nfile = /dev/sr0\nmedia = cdrom\ninterface = scsi\n",
 		"-blockdev driver=host_device,node-name=h-file,filename=/dev/sdb "
@@ -230,6 +234,11 @@ START_TEST(disk_errors)
 		  "T/t.ini:3: [disk.a]: node name 'a' is taken by [blockdev.a], expected another id\n"
 		  "T/t.ini:3: [disk.a]: node name 'a-file' is taken by [blockdev.a-file], expected another id\n"
 		  "T/t.ini:3: [disk.a]: device id 'a' is taken by [device.a], expected another id");
+	ck_errors("[drive.b-file]\nif = none\n[disk.b]\nfile = /b\nformat = raw\n[disk.qlaunch-scsi0]\nfile = /c\nformat = raw\n",
+		  "T/t.ini:3: [disk.b]: node name 'b-file' is taken by [drive.b-file], expected another id\n"
+		  "T/t.ini:6: [disk.qlaunch-scsi0]: ids starting with qlaunch- are the controllers', expected another id");
+	ck_errors("[disk.b]\nfile = /b\nformat = raw\nbootindex = 2147483648\n",
+		  "T/t.ini:4: [disk.b] bootindex: invalid value '2147483648', expected a whole number from 0 to 2147483647");
 	ck_errors("[disk.nvme-disk-of-the-db-0]\nfile = /a\nformat = raw\ninterface = nvme\n",
 		  "T/t.ini:1: [disk.nvme-disk-of-the-db-0]: an nvme disk needs a serial of at most 20 characters and "
 		  "the id 'nvme-disk-of-the-db-0' is longer, expected serial = a shorter one");
@@ -298,6 +307,8 @@ START_TEST(netdev_errors)
 		  "T/t.ini:3: [nic.n] mac: invalid MAC address '52:54:00:12:34', expected six hexadecimal pairs such as 52:54:00:12:34:56");
 	ck_errors("[nic.n]\ntype = user\nmac = 01:00:5e:00:00:01\n",
 		  "T/t.ini:3: [nic.n] mac: '01:00:5e:00:00:01' is a multicast address, expected a unicast one (the first byte even, such as 52)");
+	ck_errors("[netdev.n]\ntype = user\n[nic.n]\ntype = user\n",
+		  "T/t.ini:3: [nic.n]: [netdev.n] has this id too (QEMU has one namespace for both), expected another id");
 	ck_errors("[nic.n]\ntype = user\nmodel =\n",
 		  "T/t.ini:3: [nic.n] model: empty, expected a NIC model such as virtio-net-pci or e1000");
 	ck_errors("[nic.n]\ntype = user\nmodel = help\n",
@@ -331,6 +342,13 @@ START_TEST(firmware_errors)
 		  "(write ./json:{} for a file of that name)\n"
 		  "T/t.ini:3: [firmware] vars: 'nbd:host:10809' would be read by QEMU as protocol:name, expected a file "
 		  "name (write ./nbd:host:10809 for a file of that name)");
+	/* an fd set is opened by its [fd.NAME]: no template, nothing to check */
+	ck_argv("[fd.v]\npath = /var/lib/vm/vars.fd\nmode = rw\nfdset = 5\n[firmware]\ncode = /c\nvars = ${fdset:v}\n",
+		"-add-fd fd=3,set=5,opaque=v -drive if=pflash,unit=0,format=raw,readonly=on,file=/c "
+		"-drive if=pflash,unit=1,format=raw,file=/dev/fdset/5");
+	ck_errors("[fd.v]\npath = /var/lib/vm/vars.fd\nmode = rw\nfdset = 5\n[firmware]\ncode = /c\nvars = ${fdset:v}\n"
+		  "vars-template = /t\n",
+		  "T/t.ini:8: [firmware] vars-template: vars is an fd set, which qlaunch opens as it is, expected no template with it");
 	ck_errors("[machine]\ntype = microvm\n[firmware]\ncode = /c\n",
 		  "T/t.ini:3: [firmware]: [machine] type microvm has no flash for firmware, expected a machine type such as q35 or pc");
 	ck_errors("[machine]\ntype = q35\npflash0 = fw\n[firmware]\ncode = /c\n",
@@ -393,21 +411,32 @@ END_TEST
 START_TEST(display_errors)
 {
 	ck_errors("[vnc]\ndisplay = :0\n",
-		  "T/t.ini:2: [vnc] display: ':0' listens on every network interface without authentication, "
-		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
-		  "this is really meant)");
+		  "T/t.ini:2: [vnc] display: ':0' can be reached from other hosts and asks for no authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, password-secret, sasl = on or tls-creds "
+		  "(insecure = on if this is really meant)");
 	ck_errors("[vnc]\ndisplay = 0.0.0.0:0\npassword = off\n",
-		  "T/t.ini:2: [vnc] display: '0.0.0.0:0' listens on every network interface without authentication, "
-		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
-		  "this is really meant)");
+		  "T/t.ini:2: [vnc] display: '0.0.0.0:0' can be reached from other hosts and asks for no authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, password-secret, sasl = on or tls-creds "
+		  "(insecure = on if this is really meant)");
 	ck_errors("[vnc]\ndisplay = 0:3\n",
-		  "T/t.ini:2: [vnc] display: '0:3' listens on every network interface without authentication, "
-		  "expected 127.0.0.1:N or unix:PATH, or password = on, sasl = on or tls-creds (insecure = on if "
-		  "this is really meant)");
+		  "T/t.ini:2: [vnc] display: '0:3' can be reached from other hosts and asks for no authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, password-secret, sasl = on or tls-creds "
+		  "(insecure = on if this is really meant)");
 	ck_errors("[vnc]\ndisplay = 127.0.0.1:3\nwebsocket = :5703\n",
-		  "T/t.ini:3: [vnc] websocket: ':5703' listens on every network interface without authentication, "
-		  "expected 127.0.0.1:PORT, or password = on, sasl = on or tls-creds (insecure = on if this is "
-		  "really meant)");
+		  "T/t.ini:3: [vnc] websocket: ':5703' can be reached from other hosts and asks for no authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, password-secret, sasl = on or tls-creds "
+		  "(insecure = on if this is really meant)");
+	ck_errors("[vnc]\ndisplay = unix:/run/v.sock\nwebsocket = 5792\n",
+		  "T/t.ini:3: [vnc] websocket: '5792' can be reached from other hosts and asks for no authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, password-secret, sasl = on or tls-creds "
+		  "(insecure = on if this is really meant)");
+	ck_errors("[object.t]\ntype = tls-creds-anon\n[vnc]\ndisplay = [::0]:5\ntls-creds = t\n",
+		  "T/t.ini:4: [vnc] display: '[::0]:5' can be reached from other hosts and asks for no authentication, "
+		  "expected 127.0.0.1:N or unix:PATH, or password = on, password-secret, sasl = on or tls-creds "
+		  "(insecure = on if this is really meant)");
+	ck_argv("[object.pw]\ntype = secret\ndata = x\n[vnc]\ndisplay = 192.0.2.1:5\npassword-secret = pw\n",
+		"-object secret,id=pw,data=x -vnc 192.0.2.1:5,password-secret=pw");
+	ck_argv("[vnc]\ndisplay = localhost:5\nwebsocket = 127.0.0.1:5705\n", "-vnc localhost:5,websocket=127.0.0.1:5705");
 	ck_argv("[vnc]\ndisplay = 127.0.0.1:3\nwebsocket = on\n", "-vnc 127.0.0.1:3,websocket=on");
 	ck_errors("[vnc]\nlossy = on\n",
 		  "T/t.ini:1: [vnc]: missing key 'display', expected where to listen, such as 127.0.0.1:5, "
@@ -463,6 +492,8 @@ START_TEST(accel_golden)
 	ck_errors("[accel.kvm]\nthread = multi\ntb-size = 64\n",
 		  "T/t.ini:2: [accel.kvm] thread: only TCG has this property, expected it in [accel.tcg]\n"
 		  "T/t.ini:3: [accel.kvm] tb-size: only TCG has this property, expected it in [accel.tcg]");
+	ck_errors("[accel.kvm]\nthread = many\n",
+		  "T/t.ini:2: [accel.kvm] thread: invalid value 'many', expected one of: single, multi");
 	ck_errors("[accel.tcg]\nthread = many\n",
 		  "T/t.ini:2: [accel.tcg] thread: invalid value 'many', expected one of: single, multi");
 	ck_errors("[accel]\nthread = single\n",

@@ -442,9 +442,12 @@ struct ql_host_api {
 	 * all, and an existing file, even one made meanwhile, is never
 	 * overwritten), and removes the copy again if the launch then fails.
 	 * With template NULL, path must exist already.  An existing path must
-	 * be a regular file (not a symbolic link, not another user's in a
-	 * directory others may write).  Nothing happens in the other modes.
-	 * Problems are reported at key.
+	 * be a regular file (not a symbolic link, not the template).  QEMU
+	 * opens path by name later, so no other user may be able to swap it:
+	 * the directories from its own up to / must belong to root or the
+	 * user and be writable by their owner only (or be sticky, the file
+	 * then the user's).  Nothing happens in the other modes.  Problems
+	 * are reported at key.
 	 */
 	int (*seed_file)(struct ql_ctx *ctx, const char *key, const char *template_path,
 			 const char *path);
