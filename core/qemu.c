@@ -13,6 +13,9 @@ static const char *const displays[] = {
 	"none", "gtk", "sdl", "curses", "egl-headless", "spice-app", "dbus", NULL,
 };
 static const char *const serials[] = { "stdio", "null", "none", "pty", NULL };
+static const char *const watchdog_actions[] = {
+	"reset", "shutdown", "poweroff", "pause", "debug", "none", "inject-nmi", NULL,
+};
 
 #define BOOL(n) { .name = n, .kind = QL_KEY_BOOL }
 
@@ -30,6 +33,10 @@ const struct ql_key qemu_keys[] = {
 	{ .name = "reboot-timeout", .kind = QL_KEY_UINT, .max = 65535 },
 	{ .name = "pidfile", .kind = QL_KEY_PATH },
 	BOOL("daemonize"),
+	BOOL("no-shutdown"),
+	BOOL("debug-threads"),
+	{ .name = "incoming", .kind = QL_KEY_STRING },
+	{ .name = "watchdog-action", .kind = QL_KEY_CHOICE, .choices = watchdog_actions },
 	{ .name = NULL },
 };
 
@@ -49,16 +56,18 @@ static int valid_uuid(const char *s)
 int qemu_emit_name(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *name;
-	int r = 0;
+	int r = 0, threads = 0, has_name = api->get_string(ctx, "name", &name) > 0,
+	    has_threads = api->get_bool(ctx, "debug-threads", &threads) > 0;
 
-	if (api->get_string(ctx, "name", &name) > 0) {
-		if (!*name)
-			r = api->error(ctx, "name", "empty name, expected the VM's name");
-		else if ((r = api->opt_begin(ctx, "-name")) == 0 &&
-			 (r = api->opt_pair(ctx, "guest", name)) == 0)
-			r = api->opt_end(ctx);
-	}
-	return r;
+	if (has_name && !*name)
+		return api->error(ctx, "name", "empty name, expected the VM's name");
+	if (!has_name && !has_threads)
+		return 0;
+	if ((r = api->opt_begin(ctx, "-name")) == 0 && has_name)
+		r = api->opt_pair(ctx, "guest", name);
+	if (r == 0 && has_threads)
+		r = api->opt_pair(ctx, "debug-threads", threads ? "on" : "off");
+	return r ? r : api->opt_end(ctx);
 }
 
 int qemu_emit_uuid(struct ql_ctx *ctx, const struct ql_host_api *api)
@@ -110,7 +119,7 @@ static int yields(struct ql_ctx *ctx, const struct ql_host_api *api, const char 
 
 int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
-	const char *pidfile;
+	const char *pidfile, *incoming;
 	uint64_t timeout;
 	size_t i, serial = 0;
 	int r = 0, got, daemonize, nographic, has_serial;
@@ -143,6 +152,18 @@ int qemu_emit_tail(struct ql_ctx *ctx, const struct ql_host_api *api)
 	} else if (got < 0 && r == 0) {
 		r = got;
 	}
+	flag(ctx, api, "no-shutdown", "-no-shutdown", &r);
+	got = api->get_string(ctx, "incoming", &incoming);
+	if (got > 0 && r == 0 && !*incoming)
+		r = api->error(ctx, "incoming", "empty, expected where the migration comes from, such as "
+			       "defer, tcp:0:4444 or unix:/run/vm.migrate");
+	else if (got > 0 && r == 0 && (r = api->arg(ctx, "-incoming")) == 0)
+		r = api->arg(ctx, incoming);
+	got = api->get_enum(ctx, "watchdog-action", watchdog_actions, &i);
+	if (got > 0 && r == 0 && (r = api->arg(ctx, "-watchdog-action")) == 0)
+		r = api->arg(ctx, watchdog_actions[i]);
+	else if (got < 0 && r == 0)
+		r = got;
 	got = api->get_string(ctx, "pidfile", &pidfile);    /* checked: QL_KEY_PATH */
 	if (got > 0 && r == 0 && (r = api->arg(ctx, "-pidfile")) == 0)
 		r = api->arg(ctx, pidfile);

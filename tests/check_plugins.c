@@ -120,6 +120,18 @@ START_TEST(qemu_section)
 		"-nodefaults -no-user-config -nographic -display none -serial stdio -S -no-reboot "
 		"-boot reboot-timeout=0 -pidfile /run/vm,1.pid");
 	ck_argv("[qemu]\nnodefaults = off\nstopped = no\ndaemonize = on\n", "-daemonize");
+	/* run control: threads named in -name, no-shutdown, incoming, watchdog-action */
+	ck_argv("[qemu]\nname = db1\ndebug-threads = yes\nno-shutdown = on\nincoming = defer\n"
+		"watchdog-action = pause\n",
+		"-name guest=db1,debug-threads=on -no-shutdown -incoming defer -watchdog-action pause");
+	ck_argv("[qemu]\ndebug-threads = off\nincoming = tcp:0:4444,x\n",
+		"-name debug-threads=off -incoming tcp:0:4444,x");
+	ck_errors("[qemu]\nincoming = defer\nwatchdog-action = reboot\n",
+		  "T/t.ini:3: [qemu] watchdog-action: invalid value 'reboot', expected one "
+		  "of: reset, shutdown, poweroff, pause, debug, none, inject-nmi");
+	ck_errors("[qemu]\nincoming =\n",
+		  "T/t.ini:2: [qemu] incoming: empty, expected where the migration comes from, such as defer, "
+		  "tcp:0:4444 or unix:/run/vm.migrate");
 }
 END_TEST
 
@@ -132,7 +144,8 @@ START_TEST(qemu_errors)
 		  "T/t.ini:4: [qemu] stopped: invalid boolean 'maybe', expected on, off, yes, no, true or false\n"
 		  "T/t.ini:5: [qemu] display: invalid value 'nonw' (did you mean 'none'?), expected one of: none, gtk, sdl, curses, egl-headless, spice-app, dbus\n"
 		  "T/t.ini:7: [qemu] daemonize: cannot be combined with nographic (QEMU refuses it), expected one of them\n"
-		  "T/t.ini:8: [qemu] kvm: unknown key, expected one of: binary, name, uuid, nodefaults, no-user-config, nographic, display, serial, stopped, no-reboot, reboot-timeout, pidfile, daemonize");
+		  "T/t.ini:8: [qemu] kvm: unknown key, expected one of: binary, name, uuid, nodefaults, no-user-config, nographic, display, serial, stopped, no-reboot, reboot-timeout, pidfile, daemonize, no-shutdown, debug-threads, incoming, "
+		  "watchdog-action");
 }
 END_TEST
 
