@@ -501,6 +501,34 @@ START_TEST(accel_golden)
 }
 END_TEST
 
+START_TEST(runctl_golden)
+{
+	ck_argv("[overcommit]\nmem-lock = off\ncpu-pm = no\n"
+		"[sandbox]\nenable = on\nobsolete = deny\nelevateprivileges = deny\nspawn = deny\n"
+		"resourcecontrol = deny\n[msg]\ntimestamp = yes\n"
+		"[action]\nreboot = shutdown\nshutdown = pause\npanic = exit-failure\nwatchdog = inject-nmi\n"
+		"[machine]\ntype = q35\n",
+		"-overcommit mem-lock=off,cpu-pm=off "
+		"-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny "
+		"-msg timestamp=on -action reboot=shutdown,shutdown=pause,panic=exit-failure,watchdog=inject-nmi "
+		"-machine q35");
+	ck_argv("[sandbox]\nenable = off\n", "-sandbox off");
+	ck_errors("[sandbox]\nspawn = deny\n",
+		  "T/t.ini:1: [sandbox]: missing key 'enable', expected on or off");
+	ck_errors("[sandbox]\nenable = on\nspawn = children\n",
+		  "T/t.ini:3: [sandbox] spawn: invalid value 'children', expected one of: allow, deny");
+	ck_errors("[action]\npanic = exit\n",
+		  "T/t.ini:2: [action] panic: invalid value 'exit', expected one of: pause, shutdown, exit-failure, none");
+	ck_errors("[qemu]\nwatchdog-action = pause\nno-shutdown = on\n[action]\nwatchdog = reset\nshutdown = pause\n",
+		  "T/t.ini:5: [action] watchdog: also set by [qemu] watchdog-action, expected it in one of the two sections\n"
+		  "T/t.ini:6: [action] shutdown: also set by [qemu] no-shutdown, expected it in one of the two sections");
+	ck_errors("[msg]\ntimestamp = on\nformat = json\n",
+		  "T/t.ini:3: [msg] format: unknown key, expected one of: timestamp, guest-name");
+	ck_errors("[overcommit]\n",
+		  "T/t.ini:1: [overcommit]: empty section, expected one of: mem-lock, cpu-pm");
+}
+END_TEST
+
 START_TEST(vm_order)
 {
 	/* the documented argv order of every new family */
@@ -542,6 +570,7 @@ int main(void)
 	tcase_add_test(tc, display_errors);
 	tcase_add_test(tc, monitor_golden);
 	tcase_add_test(tc, accel_golden);
+	tcase_add_test(tc, runctl_golden);
 	tcase_add_test(tc, vm_order);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -136,6 +136,7 @@ nic 67 nic.ID
 objects 100 object.ID
 qmp 40 qmp[.ID]
 rtc 110 rtc
+runctl 16 overcommit,sandbox,msg,action
 smp 60 smp
 vga 140 vga
 vnc 145 vnc

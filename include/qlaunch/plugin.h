@@ -227,6 +227,7 @@ enum ql_order {
 	QL_ORDER_NAME = 0,     /* [qemu] name: -name (core) */
 	QL_ORDER_UUID = 10,    /* [qemu] uuid: -uuid (core) */
 	QL_ORDER_ADD_FD = 15,  /* [fd.NAME] -add-fd (core) */
+	QL_ORDER_RUNCTL = 16,   /* 2.1: [overcommit], [sandbox], [msg], [action] */
 	QL_ORDER_MACHINE = 20,
 	QL_ORDER_ACCEL = 24,    /* 2.1 */
 	QL_ORDER_FIRMWARE = 26, /* 2.1 */
