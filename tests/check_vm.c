@@ -529,6 +529,45 @@ START_TEST(runctl_golden)
 }
 END_TEST
 
+START_TEST(platform_golden)
+{
+	/* [numa]: node by default, cpus a list, memdev an [object] */
+	ck_argv("[object.m0]\ntype = memory-backend-ram\nsize = 1G\n"
+		"[numa.n0]\nnodeid = 0\ncpus = 0-3 8-11\nmemdev = m0\n[numa.d]\ntype = dist\nsrc = 0\ndst = 1\nval = 20\n",
+		"-numa node,nodeid=0,cpus=0-3,cpus=8-11,memdev=m0 -numa dist,src=0,dst=1,val=20 "
+		"-object memory-backend-ram,id=m0,size=1G");
+	ck_errors("[numa.n0]\ntype = socket\nmemdev = m9\n",
+		  "T/t.ini:2: [numa.n0] type: invalid value 'socket', expected one of: node, dist, cpu, hmat-lb, hmat-cache\n"
+		  "T/t.ini:3: [numa.n0] memdev: refers to [object.m9], which is not defined, expected the id of a [object.ID] section");
+	/* [audiodev], nested keys pass through */
+	ck_argv("[audiodev.a1]\ndriver = none\nout.mixing-engine = off\n",
+		"-audiodev none,id=a1,out.mixing-engine=off");
+	ck_errors("[audiodev.a1]\ndriver = pulse\n",
+		  "T/t.ini:2: [audiodev.a1] driver: invalid value 'pulse', expected one of: none, alsa, coreaudio, dbus, "
+		  "dsound, jack, oss, pa, sdl, sndio, spice, wav");
+	/* [tpmdev] */
+	ck_argv("[chardev.swtpm]\nbackend = socket\npath = /run/swtpm.sock\n[tpmdev.tpm0]\ntype = emulator\nchardev = swtpm\n",
+		"-chardev socket,id=swtpm,path=/run/swtpm.sock -tpmdev emulator,id=tpm0,chardev=swtpm");
+	ck_errors("[tpmdev.tpm0]\nchardev = x\n",
+		  "T/t.ini:1: [tpmdev.tpm0]: missing key 'type', expected one of: passthrough, emulator\n"
+		  "T/t.ini:2: [tpmdev.tpm0] chardev: refers to [chardev.x], which is not defined, expected the id of a [chardev.ID] section");
+	/* [smbios], [fw_cfg], [acpitable] */
+	ck_argv("[smbios.sys]\nmanufacturer = Example, Inc.\ntype = 1\n[fw_cfg.m]\nname = opt/org.example/m\nstring = hi,x\n"
+		"[fw_cfg.f]\nfile = /srv/blob\nname = opt/org.example/f\n[acpitable.t]\nfile = /srv/SSDT.aml\n",
+		"-smbios type=1,manufacturer=Example,, Inc. -fw_cfg name=opt/org.example/m,string=hi,,x "
+		"-fw_cfg name=opt/org.example/f,file=/srv/blob -acpitable file=/srv/SSDT.aml");
+	ck_errors("[fw_cfg.m]\nname = opt/x\nfile = /a\nstring = b\n",
+		  "T/t.ini:4: [fw_cfg.m] string: both file and string, expected exactly one of them");
+	ck_errors("[fw_cfg.m]\nname = opt/x\n",
+		  "T/t.ini:1: [fw_cfg.m]: missing key 'file' or 'string', expected exactly one of them");
+	ck_errors("[fw_cfg.m]\nname = etc/boot-menu-wait\nstring = 5\n",
+		  "T/t.ini:2: [fw_cfg.m] name: 'etc/boot-menu-wait' is not under opt/, expected a name such as "
+		  "opt/org.example/blob (QEMU keeps the rest for itself)");
+	ck_errors("[smbios.s]\ntype = 200\n",
+		  "T/t.ini:2: [smbios.s] type: invalid value '200', expected a whole number from 0 to 127");
+}
+END_TEST
+
 START_TEST(vm_order)
 {
 	/* the documented argv order of every new family */
@@ -571,6 +610,7 @@ int main(void)
 	tcase_add_test(tc, monitor_golden);
 	tcase_add_test(tc, accel_golden);
 	tcase_add_test(tc, runctl_golden);
+	tcase_add_test(tc, platform_golden);
 	tcase_add_test(tc, vm_order);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -116,6 +116,7 @@ trap 'exit 143' TERM
 std_plugins() {
 	cat <<'EOF_PLUGINS'
 accel 24 accel.ID
+audiodev 87 audiodev.ID
 blockdev 64 blockdev.ID
 boot 115 boot
 chardev 80 chardev.ID
@@ -133,11 +134,14 @@ memory 50 memory
 monitor 85 monitor.ID
 netdev 66 netdev.ID
 nic 67 nic.ID
+numa 55 numa.ID
 objects 100 object.ID
 qmp 40 qmp[.ID]
 rtc 110 rtc
 runctl 16 overcommit,sandbox,msg,action
 smp 60 smp
+tables 117 smbios.ID,fw_cfg.ID,acpitable.ID
+tpmdev 88 tpmdev.ID
 vga 140 vga
 vnc 145 vnc
 EOF_PLUGINS

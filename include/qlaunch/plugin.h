@@ -234,6 +234,7 @@ enum ql_order {
 	QL_ORDER_CPU = 30,
 	QL_ORDER_QMP = 40,
 	QL_ORDER_MEMORY = 50,
+	QL_ORDER_NUMA = 55,     /* 2.1 */
 	QL_ORDER_SMP = 60,
 	QL_ORDER_BLOCKDEV = 64, /* 2.1 */
 	QL_ORDER_DRIVE = 65,    /* 2.1 */
@@ -243,10 +244,13 @@ enum ql_order {
 	QL_ORDER_DISK = 75,     /* 2.1: after [device]: PCI slots stay */
 	QL_ORDER_CHARDEV = 80,
 	QL_ORDER_MONITOR = 85,  /* 2.1 */
+	QL_ORDER_AUDIODEV = 87, /* 2.1 */
+	QL_ORDER_TPMDEV = 88,   /* 2.1 */
 	QL_ORDER_FSDEV = 90,
 	QL_ORDER_OBJECTS = 100,
 	QL_ORDER_RTC = 110,
 	QL_ORDER_BOOT = 115,    /* 2.1 */
+	QL_ORDER_TABLES = 117,  /* 2.1: [smbios], [fw_cfg], [acpitable] */
 	QL_ORDER_KERNEL = 120,
 	QL_ORDER_GLOBAL = 130,
 	QL_ORDER_VGA = 140,
