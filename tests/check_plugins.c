@@ -87,6 +87,15 @@ START_TEST(smp_golden)
 	ck_argv("[smp]\ncpus = 4\n", "-smp 4");
 	/* omitted members computed as QEMU does: 6 / (1*1*2) = 3 cores */
 	ck_argv("[smp]\nmaxcpus = 6\nthreads = 2\ncpus = 2\n", "-smp 2,maxcpus=6,threads=2");
+	/* clusters count in the product; x86 machines take only 1 */
+	ck_argv("[smp]\ncpus = 4\nsockets = 1\ndies = 1\nclusters = 1\ncores = 2\nthreads = 2\n",
+		"-smp 4,sockets=1,dies=1,clusters=1,cores=2,threads=2");
+	ck_argv("[machine]\ntype = virt\n[smp]\ncpus = 8\nclusters = 2\ncores = 4\n",
+		"-machine virt -smp 8,clusters=2,cores=4");
+	ck_errors("[machine]\ntype = virt\n[smp]\ncpus = 8\nsockets = 1\nclusters = 2\ncores = 2\nthreads = 1\n",
+		  "T/t.ini:3: [smp]: sockets*dies*clusters*cores*threads is 1*1*2*2*1 = 4, expected it to equal maxcpus (8)");
+	ck_errors("[smp]\ncpus = 4\nclusters = 2\n",
+		  "T/t.ini:3: [smp] clusters: QEMU 7.2's pc machine has no CPU clusters, expected clusters = 1");
 }
 END_TEST
 
@@ -95,18 +104,18 @@ START_TEST(smp_errors)
 	ck_errors("[smp]\ncpus = 4\nmaxcpus = 2\n",
 		  "T/t.ini:3: [smp] maxcpus: maxcpus 2 is less than cpus 4, expected maxcpus >= cpus");
 	ck_errors("[smp]\ncpus = 2\nsockets = 2\ncores = 2\nthreads = 2\nmaxcpus = 6\n",
-		  "T/t.ini:1: [smp]: sockets*dies*cores*threads is 2*1*2*2 = 8, expected it to equal maxcpus (6)");
+		  "T/t.ini:1: [smp]: sockets*dies*clusters*cores*threads is 2*1*1*2*2 = 8, expected it to equal maxcpus (6)");
 	ck_errors("[smp]\ncpus = 6\nsockets = 4\n",
-		  "T/t.ini:1: [smp]: sockets*dies*cores*threads is 4*1*1*1 = 4, expected it to equal maxcpus (6)");
+		  "T/t.ini:1: [smp]: sockets*dies*clusters*cores*threads is 4*1*1*1*1 = 4, expected it to equal maxcpus (6)");
 	ck_errors("[smp]\ncpus = 4\nsockets = 3\ncores = 2\n",
-		  "T/t.ini:1: [smp]: the given sockets*dies*cores*threads multiply to 6, more than maxcpus (4), expected them to equal maxcpus");
+		  "T/t.ini:1: [smp]: the given sockets*dies*clusters*cores*threads multiply to 6, more than maxcpus (4), expected them to equal maxcpus");
 	ck_errors("[smp]\ncpus = 010\n",
 		  "T/t.ini:2: [smp] cpus: invalid value '010', expected a whole number from 1 to 65535");
 	ck_errors("[smp]\ncpus = 0\n",
 		  "T/t.ini:2: [smp] cpus: invalid value '0', expected a whole number from 1 to 65535");
 	ck_errors("[smp]\n", "T/t.ini:1: [smp]: empty section, expected at least cpus");
 	ck_errors("[smp]\ncpu = 2\n",
-		  "T/t.ini:2: [smp] cpu: unknown key (did you mean 'cpus'?), expected one of: cpus, sockets, dies, cores, threads, maxcpus");
+		  "T/t.ini:2: [smp] cpu: unknown key (did you mean 'cpus'?), expected one of: cpus, sockets, dies, clusters, cores, threads, maxcpus");
 }
 END_TEST
 
