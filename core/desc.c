@@ -47,27 +47,30 @@ int dsc_valid_type_name(const char *s)
 	return 1;
 }
 
+const char *dsc_next_type(const char **s, size_t *len)
+{
+	const char *start = *s + strspn(*s, " ");
+
+	*len = strcspn(start, " ");
+	*s = start + *len;
+	return *len ? start : NULL;
+}
+
 int dsc_valid_type_list(const char *s)
 {
 	char name[64];
-	size_t n = 0;
+	size_t n = 0, len;
+	const char *t;
 
 	if (!s)
 		return 0;
-	while (*s) {
-		size_t len;
-
-		s += strspn(s, " ");
-		len = strcspn(s, " ");
-		if (!len)
-			break;
+	while ((t = dsc_next_type(&s, &len))) {
 		if (len >= sizeof(name))
 			return 0;
-		memcpy(name, s, len);
+		memcpy(name, t, len);
 		name[len] = '\0';
 		if (!dsc_valid_type_name(name))
 			return 0;
-		s += len;
 		n++;
 	}
 	return n > 0;

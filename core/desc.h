@@ -46,6 +46,10 @@ int dsc_valid_type_name(const char *s);
  * QL_KEY_REF's ref since 2.1)? */
 int dsc_valid_type_list(const char *s);
 
+/* The next name of such a list: its start (not terminated), or NULL at the
+ * end; *len receives its length and *s moves past it. */
+const char *dsc_next_type(const char **s, size_t *len);
+
 /* The declared key called name of t, or NULL. */
 const struct ql_key *dsc_key(const struct ql_section_type *t, const char *name);
 

@@ -503,20 +503,17 @@ int host_emit(struct host_state *st, const struct cfg_section *sec,
 
 int host_describe_types(struct strbuf *sb, const char *types)
 {
-	size_t n = 0, i = 0;
+	const char *s = types, *t, *next;
+	size_t len, next_len;
 	int r = 0;
 
-	for (const char *s = types; *s; s += strcspn(s, " "), s += strspn(s, " "))
-		n += *s != ' ';
-	for (const char *s = types + strspn(types, " "); *s && r == 0; i++) {
-		size_t len = strcspn(s, " ");
-
+	t = dsc_next_type(&s, &len);
+	for (size_t i = 0; t && r == 0; i++, t = next, len = next_len) {
+		next = dsc_next_type(&s, &next_len);
 		if (i)
-			r = sb_adds(sb, i + 1 == n ? " or " : ", ");
+			r = sb_adds(sb, next ? ", " : " or ");
 		if (r == 0)
-			r = sb_printf(sb, "[%.*s.ID]", (int)len, s);
-		s += len;
-		s += strspn(s, " ");
+			r = sb_printf(sb, "[%.*s.ID]", (int)len, t);
 	}
 	return r;
 }
@@ -525,16 +522,15 @@ int host_describe_types(struct strbuf *sb, const char *types)
 static int check_ref(struct host_state *st, const struct host_ref *ref,
 		     const struct strmap *ids, const struct strv *names)
 {
-	struct strbuf want = STRBUF_INIT, types = STRBUF_INIT;
-	const char *near = NULL;
+	struct strbuf want = STRBUF_INIT, types = STRBUF_INIT, hint = STRBUF_INIT;
+	const char *near = NULL, *s = ref->type, *t;
 	unsigned dummy;
+	size_t len;
 	int r = 0, several = strchr(ref->type, ' ') != NULL;
 
-	for (const char *s = ref->type + strspn(ref->type, " "); *s && r == 0; s += strspn(s, " ")) {
-		size_t len = strcspn(s, " ");
-
+	while (r == 0 && (t = dsc_next_type(&s, &len))) {
 		sb_reset(&want);
-		if (sb_printf(&want, "%.*s.%s", (int)len, s, ref->id) < 0)
+		if (sb_printf(&want, "%.*s.%s", (int)len, t, ref->id) < 0)
 			r = -ENOMEM;
 		else if (sm_get(ids, want.buf, &dummy))
 			goto out;       /* found */
@@ -542,31 +538,22 @@ static int check_ref(struct host_state *st, const struct host_ref *ref,
 		for (size_t j = 0; j < names->n && !near && r == 0; j++)
 			if (strcasecmp(names->v[j], want.buf) == 0)
 				near = names->v[j];
-		s += len;
 	}
 	if (r == 0)
 		r = host_describe_types(&types, ref->type);
+	if (r == 0 && near)
+		r = sb_printf(&hint, " (did you mean [%s]? ids are case-sensitive)", near);
 	if (r < 0)
 		goto out;
-	if (several && near)
-		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-			 "refers to '%s', which is not defined (did you mean [%s]? ids are "
-			 "case-sensitive), expected the id of a %s section", ref->id, near, types.buf);
-	else if (several)
-		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-			 "refers to '%s', which is not defined, expected the id of a %s section",
-			 ref->id, types.buf);
-	else if (near)
-		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-			 "refers to [%s], which is not defined (did you mean [%s]? ids are "
-			 "case-sensitive), expected the id of a %s section", want.buf, near, types.buf);
-	else
-		dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
-			 "refers to [%s], which is not defined, expected the id of a %s section",
-			 want.buf, types.buf);
+	/* one type: the section it would be; several: the id alone */
+	dg_error(st->dg, ref->file, ref->line, ref->sec->name, ref->key,
+		 several ? "refers to '%s', which is not defined%s, expected the id of a %s section"
+			 : "refers to [%s], which is not defined%s, expected the id of a %s section",
+		 several ? ref->id : want.buf, near ? hint.buf : "", types.buf);
 out:
 	sb_release(&want);
 	sb_release(&types);
+	sb_release(&hint);
 	return r;
 }
 
