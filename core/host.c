@@ -431,7 +431,7 @@ static int h_peek(struct ql_ctx *ctx, const char *type, const char *id, const ch
 	if (!k)
 		return 0;
 	*value = k->value;
-	return k->file ? 2 : 1;        /* k->file: a plugin set's default */
+	return k->is_default ? 2 : 1;
 }
 
 static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template_path,
