@@ -189,25 +189,28 @@ static int chain(const struct inc *in, const char *name, struct strbuf *sb)
 static int index_cfg(const struct cfg *dst, struct arena *names, struct strmap *secs,
 		     struct strmap *keys)
 {
-	for (size_t i = 0; i < dst->nsections; i++) {
+	struct strbuf full = STRBUF_INIT;
+	int r = 0;
+
+	for (size_t i = 0; i < dst->nsections && r == 0; i++) {
 		const struct cfg_section *s = &dst->sections[i];
 		size_t n = strlen(s->name);
 		char *lc = lower_dup(names, s->name, n);
 
 		if (!lc || sm_insert(secs, lc, (unsigned)i, NULL) < 0)
-			return -ENOMEM;
-		for (size_t j = 0; j < s->nkeys; j++) {
-			char *full = ar_strndup(names, lc, n + 1 + strlen(s->keys[j].name));
+			r = -ENOMEM;
+		for (size_t j = 0; j < s->nkeys && r == 0; j++) {
+			char *key;
 
-			if (!full)
-				return -ENOMEM;
-			full[n] = ':';
-			strcpy(full + n + 1, s->keys[j].name);
-			if (sm_insert(keys, full, (unsigned)j, NULL) < 0)
-				return -ENOMEM;
+			sb_reset(&full);
+			r = sb_printf(&full, "%s:%s", lc, s->keys[j].name);
+			key = r == 0 ? ar_strdup(names, full.buf) : NULL;
+			if (!key || sm_insert(keys, key, (unsigned)j, NULL) < 0)
+				r = -ENOMEM;
 		}
 	}
-	return 0;
+	sb_release(&full);
+	return r;
 }
 
 /*
