@@ -14,6 +14,8 @@ strace"
 # kmod's depmod/modprobe), disks (qemu-img, mkfs.ext4) and CD-ROM
 # (xorriso, isolinux), and ovmf is its UEFI firmware.
 PACKAGES="$PACKAGES cpio kmod qemu-utils e2fsprogs ovmf xorriso isolinux syslinux-common"
+# tests/cli.test runs the bash completion as bash would, on bash-completion.
+PACKAGES="$PACKAGES bash-completion"
 
 missing=
 for p in $PACKAGES; do
