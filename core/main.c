@@ -102,10 +102,17 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Like a compiler, stop after this many messages: a file that is not a
+ * config at all (or a wrong --plugin-set) is clear from the first ones. */
+#define MAX_SHOWN 50
+
 static void print_diag(const struct diag *dg)
 {
-	for (size_t i = 0; i < dg->msgs.n; i++)
+	for (size_t i = 0; i < dg->msgs.n && i < MAX_SHOWN; i++)
 		fprintf(stderr, "%s\n", dg->msgs.v[i]);
+	if (dg->msgs.n > MAX_SHOWN)
+		fprintf(stderr, "qlaunch: %zu more errors not shown (%zu in all)\n",
+			dg->msgs.n - MAX_SHOWN, dg->msgs.n);
 	if (dg->oom)
 		fputs("qlaunch: out of memory\n", stderr);
 }
