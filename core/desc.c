@@ -33,7 +33,7 @@ struct reader {
 };
 
 #define KEY_FLAGS (QL_KEY_REQUIRED | QL_KEY_HEAD | QL_KEY_RAW | QL_KEY_EARLY | \
-		   QL_KEY_ARG | QL_KEY_HOOK)
+		   QL_KEY_ARG | QL_KEY_HOOK | QL_KEY_EXISTS)
 #define SECTION_FLAGS (QL_SECTION_SINGLE | QL_SECTION_MULTI | QL_SECTION_PASS)
 
 int dsc_valid_type_name(const char *s)
@@ -200,6 +200,8 @@ static const char *bad_key(const struct ql_section_type *t, const struct ql_key 
 		return "an unknown kind";
 	if (k->flags & ~(uint32_t)KEY_FLAGS)
 		return "unknown flags";
+	if ((k->flags & QL_KEY_EXISTS) && k->kind != QL_KEY_PATH)
+		return "QL_KEY_EXISTS, but it is no QL_KEY_PATH";
 	if (where & (where - 1))
 		return "more than one of QL_KEY_HEAD, QL_KEY_EARLY, QL_KEY_ARG and QL_KEY_HOOK";
 	if (k->kind == QL_KEY_CHOICE && (!k->choices || !k->choices[0]))

@@ -30,9 +30,10 @@ static int escape_controls(struct strbuf *sb)
 	return r;
 }
 
-int dg_verror(struct diag *dg, const char *file, unsigned line,
-	      const char *section, const char *key, const char *fmt,
-	      va_list ap)
+/* Format one message into list (its lines in *lines). */
+static void record(struct diag *dg, struct strv *list, unsigned **lines_p, const char *file,
+		   unsigned line, const char *section, const char *key, const char *prefix,
+		   const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	unsigned *lines;
@@ -44,18 +45,34 @@ int dg_verror(struct diag *dg, const char *file, unsigned line,
 		r |= sb_printf(&sb, key ? "[%s] " : "[%s]: ", section);
 	if (key)
 		r |= sb_printf(&sb, "%s: ", key);
+	r |= sb_adds(&sb, prefix);
 	r |= sb_vprintf(&sb, fmt, ap);
 	if (r == 0)
 		r = escape_controls(&sb);
-	lines = realloc(dg->lines, (dg->msgs.n + 1) * sizeof(*lines));
+	lines = realloc(*lines_p, (list->n + 1) * sizeof(*lines));
 	if (lines)
-		dg->lines = lines;
-	if (r || !lines || sv_take(&dg->msgs, sb_detach(&sb)) < 0)
+		*lines_p = lines;
+	if (r || !lines || sv_take(list, sb_detach(&sb)) < 0)
 		dg->oom = 1;
 	else
-		dg->lines[dg->msgs.n - 1] = line;
+		lines[list->n - 1] = line;
 	sb_release(&sb);
+}
+
+int dg_verror(struct diag *dg, const char *file, unsigned line,
+	      const char *section, const char *key, const char *fmt,
+	      va_list ap)
+{
+	record(dg, &dg->msgs, &dg->lines, file, line, section, key, "", fmt, ap);
 	return -EINVAL;
+}
+
+int dg_vwarn(struct diag *dg, const char *file, unsigned line,
+	     const char *section, const char *key, const char *fmt,
+	     va_list ap)
+{
+	record(dg, &dg->warns, &dg->warn_lines, file, line, section, key, "warning: ", fmt, ap);
+	return 0;
 }
 
 int dg_error(struct diag *dg, const char *file, unsigned line,
@@ -69,21 +86,27 @@ int dg_error(struct diag *dg, const char *file, unsigned line,
 	return -EINVAL;
 }
 
-void dg_sort(struct diag *dg)
+static void sort_list(struct strv *list, unsigned *lines)
 {
 	/* insertion sort: stable, and error lists are short */
-	for (size_t i = 1; i < dg->msgs.n; i++) {
-		char *msg = dg->msgs.v[i];
-		unsigned line = dg->lines[i];
+	for (size_t i = 1; i < list->n; i++) {
+		char *msg = list->v[i];
+		unsigned line = lines[i];
 		size_t j = i;
 
-		for (; j > 0 && dg->lines[j - 1] > line; j--) {
-			dg->msgs.v[j] = dg->msgs.v[j - 1];
-			dg->lines[j] = dg->lines[j - 1];
+		for (; j > 0 && lines[j - 1] > line; j--) {
+			list->v[j] = list->v[j - 1];
+			lines[j] = lines[j - 1];
 		}
-		dg->msgs.v[j] = msg;
-		dg->lines[j] = line;
+		list->v[j] = msg;
+		lines[j] = line;
 	}
+}
+
+void dg_sort(struct diag *dg)
+{
+	sort_list(&dg->msgs, dg->lines);
+	sort_list(&dg->warns, dg->warn_lines);
 }
 
 void dg_release(struct diag *dg)
@@ -93,5 +116,8 @@ void dg_release(struct diag *dg)
 	sv_release(&dg->msgs);
 	free(dg->lines);
 	dg->lines = NULL;
+	sv_release(&dg->warns);
+	free(dg->warn_lines);
+	dg->warn_lines = NULL;
 	dg->oom = 0;
 }

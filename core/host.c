@@ -79,6 +79,23 @@ static int h_verror(struct ql_ctx *ctx, const char *key, const char *fmt,
 			 key, fmt, ap);
 }
 
+__attribute__((format(printf, 3, 4)))
+static int h_warn(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
+{
+	const struct cfg_key *k;
+	va_list ap;
+
+	NEED_CTX(ctx, -EINVAL);
+	if (!fmt)
+		return host_error(ctx, key, "plugin bug: NULL format");
+	k = key ? cfg_key_find(ctx->sec, key) : NULL;
+	va_start(ap, fmt);
+	dg_vwarn(ctx->st->dg, where(ctx->st, ctx->sec, k), k ? k->line : ctx->sec->line,
+		 ctx->sec->name, key, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
 int host_error(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
 {
 	va_list ap;
@@ -482,6 +499,7 @@ const struct ql_host_api host_api = {
 	.counter = h_counter,
 	.peek = h_peek,
 	.seed_file = h_seed_file,
+	.warn = h_warn,
 };
 
 int host_emit(struct host_state *st, const struct cfg_section *sec,

@@ -108,6 +108,11 @@ static int usage_error(const char *fmt, ...)
 
 static void print_diag(const struct diag *dg)
 {
+	for (size_t i = 0; i < dg->warns.n && i < MAX_SHOWN; i++)
+		fprintf(stderr, "%s\n", dg->warns.v[i]);
+	if (dg->warns.n > MAX_SHOWN)
+		fprintf(stderr, "qlaunch: %zu more warnings not shown (%zu in all)\n",
+			dg->warns.n - MAX_SHOWN, dg->warns.n);
 	for (size_t i = 0; i < dg->msgs.n && i < MAX_SHOWN; i++)
 		fprintf(stderr, "%s\n", dg->msgs.v[i]);
 	if (dg->msgs.n > MAX_SHOWN)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "desc.h"
 #include "value.h"
@@ -82,6 +83,24 @@ out:
 	return r;
 }
 
+/*
+ * A file QEMU will open must be there when it starts.  An fd set
+ * (/dev/fdset/N, from ${fdset:NAME}) is the fd's business.  1, or the
+ * reported error.
+ */
+static int check_exists(struct ql_ctx *ctx, const struct cfg_key *k)
+{
+	struct stat st;
+
+	if (strncmp(k->value, "/dev/fdset/", 11) == 0 || stat(k->value, &st) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return host_error(ctx, k->name, "%s does not exist, expected an existing file "
+				  "(QEMU opens it when it starts)", k->value);
+	return host_error(ctx, k->name, "cannot use %s: %s, expected a file QEMU can open",
+			  k->value, strerror(errno));
+}
+
 /* Check the value of k against its declaration d; 1 valid, else the
  * reported error (-EINVAL) or -ENOMEM. */
 static int check_value(struct ql_ctx *ctx, const struct ql_key *d, const struct cfg_key *k)
@@ -114,6 +133,8 @@ static int check_value(struct ql_ctx *ctx, const struct ql_key *d, const struct 
 	case QL_KEY_PATH:
 		if (!*k->value)
 			return host_error(ctx, k->name, "empty path, expected a file name");
+		if ((d->flags & QL_KEY_EXISTS) && ctx->st->mode != QL_MODE_PRINT)
+			return check_exists(ctx, k);
 		return 1;
 	default:
 		return 1;

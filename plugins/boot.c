@@ -47,7 +47,7 @@ static const struct ql_key boot_keys[] = {
 	{ .name = "order", .kind = QL_KEY_STRING },
 	{ .name = "once", .kind = QL_KEY_STRING },
 	{ .name = "menu", .kind = QL_KEY_BOOL },
-	{ .name = "splash", .kind = QL_KEY_PATH },
+	{ .name = "splash", .kind = QL_KEY_PATH, .flags = QL_KEY_EXISTS },
 	{ .name = "splash-time", .kind = QL_KEY_UINT, .max = 65535 },
 	{ .name = "reboot-timeout", .kind = QL_KEY_UINT, .max = 65535 },
 	{ .name = "strict", .kind = QL_KEY_BOOL },

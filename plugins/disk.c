@@ -346,7 +346,7 @@ static int disk_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 #define HOOKED(n, k, ...) { .name = n, .kind = k, .flags = QL_KEY_HOOK, __VA_ARGS__ }
 
 static const struct ql_key disk_keys[] = {
-	{ .name = "file", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK | QL_KEY_REQUIRED,
+	{ .name = "file", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK | QL_KEY_REQUIRED | QL_KEY_EXISTS,
 	  .what = "the disk image or host device" },
 	HOOKED("format", QL_KEY_CHOICE, .choices = formats),
 	HOOKED("interface", QL_KEY_CHOICE, .choices = interfaces),

@@ -106,10 +106,10 @@ static int firmware_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 }
 
 static const struct ql_key firmware_keys[] = {
-	{ .name = "code", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK | QL_KEY_REQUIRED,
+	{ .name = "code", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK | QL_KEY_REQUIRED | QL_KEY_EXISTS,
 	  .what = "the firmware image, such as /usr/share/OVMF/OVMF_CODE_4M.fd" },
 	{ .name = "vars", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK },
-	{ .name = "vars-template", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK },
+	{ .name = "vars-template", .kind = QL_KEY_PATH, .flags = QL_KEY_HOOK | QL_KEY_EXISTS },
 	{ .name = NULL },
 };
 

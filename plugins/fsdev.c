@@ -3,14 +3,18 @@
  * local: passthrough, mapped-xattr (or mapped), mapped-file or none), every
  * other key passed through in file order
  * -> -fsdev local,id=ID,path=P,security_model=M
+ * check and run make sure that path is a directory.
  */
 #include <qlaunch/plugin.h>
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int fsdev_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
 	const char *driver = "local", *path, *model;
+	struct stat st;
 	int r = 0;
 
 	api->get_string(ctx, "driver", &driver);
@@ -24,6 +28,15 @@ static int fsdev_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 			r = api->error(ctx, NULL, "missing key 'path', expected the host directory to share");
 		else if (!*path)
 			r = api->error(ctx, "path", "empty path, expected the host directory to share");
+		else if (api->mode(ctx) != QL_MODE_PRINT && stat(path, &st) < 0 && errno == ENOENT)
+			r = api->error(ctx, "path", "%s does not exist, expected the host directory to share",
+				       path);
+		else if (api->mode(ctx) != QL_MODE_PRINT && stat(path, &st) < 0)
+			r = api->error(ctx, "path", "cannot use %s: %s, expected the host directory to share",
+				       path, strerror(errno));
+		else if (api->mode(ctx) != QL_MODE_PRINT && !S_ISDIR(st.st_mode))
+			r = api->error(ctx, "path", "%s is not a directory, expected the host directory to share",
+				       path);
 	}
 	return r < 0 ? r : api->emit_section(ctx);
 }

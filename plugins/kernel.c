@@ -7,10 +7,10 @@
 #include <qlaunch/plugin.h>
 
 static const struct ql_key kernel_keys[] = {
-	{ .name = "path", .kind = QL_KEY_PATH, .flags = QL_KEY_ARG, .qemu = "-kernel" },
-	{ .name = "initrd", .kind = QL_KEY_PATH, .flags = QL_KEY_ARG, .qemu = "-initrd" },
+	{ .name = "path", .kind = QL_KEY_PATH, .flags = QL_KEY_ARG | QL_KEY_EXISTS, .qemu = "-kernel" },
+	{ .name = "initrd", .kind = QL_KEY_PATH, .flags = QL_KEY_ARG | QL_KEY_EXISTS, .qemu = "-initrd" },
 	{ .name = "append", .kind = QL_KEY_STRING, .flags = QL_KEY_ARG, .qemu = "-append" },
-	{ .name = "dtb", .kind = QL_KEY_PATH, .flags = QL_KEY_ARG, .qemu = "-dtb" },
+	{ .name = "dtb", .kind = QL_KEY_PATH, .flags = QL_KEY_ARG | QL_KEY_EXISTS, .qemu = "-dtb" },
 	{ .name = NULL },
 };
 

@@ -28,21 +28,21 @@ static int fw_cfg_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 
 static const struct ql_key smbios_keys[] = {
 	{ .name = "type", .kind = QL_KEY_UINT, .flags = QL_KEY_EARLY, .max = 127 },
-	{ .name = "file", .kind = QL_KEY_PATH },
+	{ .name = "file", .kind = QL_KEY_PATH, .flags = QL_KEY_EXISTS },
 	{ .name = NULL },
 };
 
 static const struct ql_key fw_cfg_keys[] = {
 	{ .name = "name", .kind = QL_KEY_STRING, .flags = QL_KEY_EARLY | QL_KEY_REQUIRED,
 	  .what = "the item's name, such as opt/org.example/blob" },
-	{ .name = "file", .kind = QL_KEY_PATH },
+	{ .name = "file", .kind = QL_KEY_PATH, .flags = QL_KEY_EXISTS },
 	{ .name = "string", .kind = QL_KEY_STRING },
 	{ .name = "gen_id", .kind = QL_KEY_STRING },
 	{ .name = NULL },
 };
 
 static const struct ql_key acpitable_keys[] = {
-	{ .name = "file", .kind = QL_KEY_PATH },
+	{ .name = "file", .kind = QL_KEY_PATH, .flags = QL_KEY_EXISTS },
 	{ .name = NULL },
 };
 

@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 #define QL_ABI_MAJOR 2
-#define QL_ABI_MINOR 1
+#define QL_ABI_MINOR 2
 
 /* "QLPL" in ASCII: first member of every descriptor. */
 #define QL_PLUGIN_MAGIC 0x514c504cU
@@ -116,6 +116,10 @@ enum ql_key_flags {
 				    * table order, after the option */
 	QL_KEY_HOOK = 1u << 5,     /* checked, but the generic emitter leaves it
 				    * out: the emit hook uses it */
+	QL_KEY_EXISTS = 1u << 6,   /* 2.2, QL_KEY_PATH only: QEMU opens the
+				    * file, so check and run report a value
+				    * that names nothing (print does not look;
+				    * an fd set /dev/fdset/N is the fd's) */
 };
 
 /*
@@ -456,6 +460,19 @@ struct ql_host_api {
 	 */
 	int (*seed_file)(struct ql_ctx *ctx, const char *key, const char *template_path,
 			 const char *path);
+
+	/* --- since 2.2 --- */
+
+	/*
+	 * 2.2: report something that is likely wrong but not invalid, as
+	 * "FILE:LINE: [section] key: warning: message" (key may be NULL).  A
+	 * warning never fails the launch or changes the exit status.  For
+	 * what depends on this host rather than on the file (more memory
+	 * than the host has): give it in QL_MODE_CHECK and QL_MODE_RUN only.
+	 * Returns 0 (or -ENOMEM, -EINVAL for a NULL ctx or fmt).
+	 */
+	int (*warn)(struct ql_ctx *ctx, const char *key, const char *fmt, ...)
+		QL_PRINTF(3, 4);
 };
 
 /* True if the core's host API table has member m (added in some 2.x). */
