@@ -194,6 +194,8 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		goto out;
 	}
 	st.fdt = &fdt;
+	if (mode == QL_MODE_CHECK)
+		fdt_check_paths(cfg, &fdt, dg);
 	r = plan(cfg, &plugins->reg, &st, checks, steps, &nsteps, &qemu_sec);
 	if (r == -ENOMEM)
 		goto out;

@@ -363,6 +363,41 @@ static int open_path(const struct fd_decl *d, const char *file, struct diag *dg,
 	return fd;
 }
 
+int fdt_check_paths(const struct cfg *cfg, const struct fd_table *t, struct diag *dg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct fd_decl *d = &t->v[i];
+		const struct cfg_key *k = cfg_key_find(d->sec, "path");
+		const char *file = cfg_origin(d->sec, k, cfg->path);
+		char dir[PATH_MAX];
+		const char *slash;
+		struct stat st;
+
+		if (!d->path || !k || !*d->path)
+			continue;
+		if (!(d->oflags & O_CREAT)) {
+			if (stat(d->path, &st) < 0)
+				r = dg_error(dg, file, k->line, d->sec->name, "path", errno == ENOENT ?
+					     "%s does not exist, expected an existing file for mode = r" :
+					     "cannot use %s, expected a file qlaunch can open for mode = r", d->path);
+			continue;
+		}
+		slash = strrchr(d->path, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else
+			snprintf(dir, sizeof(dir), "%.*s", slash == d->path ? 1 : (int)(slash - d->path),
+				 d->path);
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			r = dg_error(dg, file, k->line, d->sec->name, "path",
+				     "the directory %s of %s does not exist, expected one to create the file in",
+				     dir, d->path);
+	}
+	return r;
+}
+
 void fdt_unlink(struct strv *created)
 {
 	for (size_t i = 0; i < created->n; i++)

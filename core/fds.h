@@ -64,6 +64,11 @@ int fdt_open_one(const struct fd_decl *d, const char *file, struct diag *dg,
 		 struct strv *created);
 
 /* Remove the files of created (from fdt_open) and empty it. */
+/* check: the path of each [fd.NAME] is there (mode r) or has a directory
+ * to be created in (the other modes), as run will open it.  0 or -EINVAL
+ * (reported). */
+int fdt_check_paths(const struct cfg *cfg, const struct fd_table *t, struct diag *dg);
+
 void fdt_unlink(struct strv *created);
 
 /* Emit -add-fd for one [fd.NAME] section that has an fdset (core step;

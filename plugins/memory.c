@@ -1,13 +1,36 @@
 /*
  * [memory]: size, slots, maxmem -> -m SIZE,slots=N,maxmem=MAX.
  * A bare number is MiB for both (QEMU's bare maxmem would be bytes, so it
- * gets an M); values are otherwise passed on as written.
+ * gets an M); values are otherwise passed on as written.  check and run
+ * warn about a size larger than the host's RAM and swap.
  */
 #include <qlaunch/plugin.h>
 
 #include <errno.h>
+#include <sys/sysinfo.h>
 
 #define MIB (1024ull * 1024)
+
+/*
+ * More RAM than this host has in memory and swap together: QEMU starts
+ * (it takes guest RAM as the guest touches it), but the host will run
+ * out once the guest uses it.  A warning, in check and run only: print
+ * describes the file, not this host.
+ */
+static int check_host(struct ql_ctx *ctx, const struct ql_host_api *api, uint64_t size)
+{
+	struct sysinfo si;
+	uint64_t host;
+
+	if (!QL_HOST_HAS(api, warn) || api->mode(ctx) == QL_MODE_PRINT || sysinfo(&si) < 0)
+		return 0;
+	host = ((uint64_t)si.totalram + si.totalswap) * (si.mem_unit ? si.mem_unit : 1);
+	if (size <= host)
+		return 0;
+	return api->warn(ctx, "size", "%llu MiB is more than this host's RAM and swap together "
+			 "(%llu MiB): QEMU starts, but the host runs out once the guest uses it",
+			 (unsigned long long)(size / MIB), (unsigned long long)(host / MIB));
+}
 
 static int memory_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 {
@@ -25,6 +48,8 @@ static int memory_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 		return api->error(ctx, "slots", "slots needs maxmem (QEMU refuses slots without it), expected maxmem too");
 	if (has_max && maxmem < size)
 		return api->error(ctx, "maxmem", "maxmem is smaller than size, expected maxmem >= size");
+	if (check_host(ctx, api, size) < 0)
+		return -ENOMEM;
 	return api->emit_section(ctx);
 }
 

@@ -261,9 +261,9 @@ START_TEST(descriptor_of_a_newer_minor)
 	 * anything past the core's own size is read */
 	ck_assert_int_eq(read_next(0, QL_ABI_MINOR, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.2 "
-			 "that this qlaunch (ABI 2.1) does not know, expected them unset; upgrade qlaunch");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.3 "
+			 "that this qlaunch (ABI 2.2) does not know, expected them unset; upgrade qlaunch");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.2");
 	dg_release(&dg);
 }
 END_TEST
@@ -337,6 +337,8 @@ START_TEST(bad_declarations_refused)
 	const struct ql_key unit_on_string[] = {
 		{ .name = "k", .kind = QL_KEY_STRING, .unit = 1024 }, { .name = NULL } };
 	const struct ql_key plain[] = { { .name = "k", .kind = QL_KEY_STRING }, { .name = NULL } };
+	const struct ql_key exists_string[] = {
+		{ .name = "k", .kind = QL_KEY_STRING, .flags = QL_KEY_EXISTS }, { .name = NULL } };
 	const struct ql_section_type pass_nowhere = { .name = "tbad", .flags = QL_SECTION_SINGLE | QL_SECTION_PASS };
 
 	ck_declare(&opt, NULL, "");
@@ -363,6 +365,7 @@ START_TEST(bad_declarations_refused)
 	ck_declare(&opt, upper, "P: plugin declares key 'Key' of section type [tbad] with an invalid key name");
 	ck_declare(&opt, dflt, "P: plugin declares key 'k' of section type [tbad] with a default without QL_KEY_HEAD or QL_KEY_EARLY");
 	ck_declare(&opt, range, "P: plugin declares key 'k' of section type [tbad] with a range whose max is below its min");
+	ck_declare(&opt, exists_string, "P: plugin declares key 'k' of section type [tbad] with QL_KEY_EXISTS, but it is no QL_KEY_PATH");
 	ck_declare(&with_id, idk, "P: plugin declares key 'id' of section type [tbad] with the name of the id key");
 	ck_declare(&single_id, NULL, "P: section type [tbad] has an id key but no [tbad.ID] form or no option, or an invalid one");
 	ck_declare(&bad_option, NULL, "P: section type [tbad] has the invalid option 'x', expected a QEMU flag such as -device");
@@ -387,8 +390,8 @@ START_TEST(descriptor_too_small)
 	v[0].key_size = 16;
 	ck_assert_int_eq(dsc_read("P", "tbad", &p, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.1");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.2");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.2");
 	dg_release(&dg);
 }
 END_TEST
@@ -633,6 +636,36 @@ START_TEST(host_api_2_1)
 }
 END_TEST
 
+/* --- ABI 2.2: warn ------------------------------------------------------- */
+
+START_TEST(host_api_2_2)
+{
+	const struct ql_host_api *api = &host_api;
+	struct hook_env e;
+	struct ql_ctx *ctx = &e.ctx;
+	char *err;
+
+	ck_assert(QL_HOST_HAS(api, warn));
+	env_open(&e, "w.ini", P_INI);
+	/* a warning is reported at the key (or the header), and fails nothing */
+	ck_assert_int_eq(api->warn(ctx, "k", "odd value '%s'", "v"), 0);
+	ck_assert_int_eq(api->warn(ctx, NULL, "odd section"), 0);
+	ck_assert_uint_eq(e.dg.warns.n, 2);
+	ck_assert(!dg_failed(&e.dg));
+	/* NULLs */
+	ck_assert_int_eq(api->warn(NULL, "k", "x"), -EINVAL);
+	ck_assert_uint_eq(e.dg.warns.n, 2);
+	ck_assert_int_eq(api->warn(ctx, "k", NULL), -EINVAL);
+	err = tu_shorten(tu_join_diag(&e.dg), tu_tmpdir(), 'T');
+	ck_assert_str_eq(err,
+		"T/w.ini:2: [x] k: warning: odd value 'v'\n"
+		"T/w.ini:1: [x]: warning: odd section\n"
+		"T/w.ini:2: [x] k: plugin bug: NULL format");
+	free(err);
+	env_close(&e);
+}
+END_TEST
+
 #define S_INI "[firmware]\nvars-template = t\n"
 
 /* The files seed_make makes, and the ones it refuses to touch. */
@@ -748,6 +781,7 @@ int main(void)
 	tcase_add_test(tc, host_api_null_arguments);
 	tcase_add_test(tc, host_api_2_1);
 	tcase_add_test(tc, seed_files);
+	tcase_add_test(tc, host_api_2_2);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -56,8 +56,10 @@ char *tu_join_diag(const struct diag *dg)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	for (size_t i = 0; i < dg->warns.n; i++)
+		sb_printf(&sb, "%s%s", i ? "\n" : "", dg->warns.v[i]);
 	for (size_t i = 0; i < dg->msgs.n; i++)
-		sb_printf(&sb, "%s%s", i ? "\n" : "", dg->msgs.v[i]);
+		sb_printf(&sb, "%s%s", i || dg->warns.n ? "\n" : "", dg->msgs.v[i]);
 	return sb_detach(&sb);
 }
 
@@ -76,6 +78,24 @@ char *tu_build(const char *ini, char **errors)
 
 char *tu_build_set(const struct plg_set *set, const char *ini, char **errors)
 {
+	return tu_build_mode(set, ini, QL_MODE_PRINT, errors);
+}
+
+char *tu_check(const char *ini, char **errors)
+{
+	struct diag dg = DIAG_INIT;
+	struct plg_set *set = tu_plugins(NULL, &dg);
+	char *out;
+
+	ck_assert_msg(!dg_failed(&dg), "plugins failed to load");
+	out = tu_build_mode(set, ini, QL_MODE_CHECK, errors);
+	plg_set_free(set);
+	dg_release(&dg);
+	return out;
+}
+
+char *tu_build_mode(const struct plg_set *set, const char *ini, enum ql_mode mode, char **errors)
+{
 	struct diag dg = DIAG_INIT;
 	struct launch l;
 	struct cfg *cfg = NULL;
@@ -84,11 +104,15 @@ char *tu_build_set(const struct plg_set *set, const char *ini, char **errors)
 
 	*errors = NULL;
 	if (inc_load(tu_write("t.ini", ini, strlen(ini)), &dg, &cfg) == 0 &&
-	    bld_launch(cfg, set, QL_MODE_PRINT, "/usr/bin/qemu", NULL, &dg, &l) == 0) {
+	    bld_launch(cfg, set, mode, "/usr/bin/qemu", NULL, &dg, &l) == 0) {
 		for (size_t i = 1; i < l.argv.n; i++)
 			sb_printf(&sb, "%s%s", i > 1 ? " " : "", l.argv.v[i]);
 		out = sb_detach(&sb);
 		launch_release(&l);
+		if (dg.warns.n) {       /* warnings only: they fail nothing */
+			dg_sort(&dg);
+			*errors = tu_join_diag(&dg);
+		}
 	} else {
 		dg_sort(&dg);
 		*errors = tu_join_diag(&dg);

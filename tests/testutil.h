@@ -26,6 +26,10 @@ struct plg_set *tu_plugins(const char *dir, struct diag *dg);
 char *tu_build(const char *ini, char **errors);
 /* The same with the plugins of set. */
 char *tu_build_set(const struct plg_set *set, const char *ini, char **errors);
+/* The same in another mode; tu_check is tu_build in QL_MODE_CHECK, which
+ * looks at the host (files that must exist). */
+char *tu_build_mode(const struct plg_set *set, const char *ini, enum ql_mode mode, char **errors);
+char *tu_check(const char *ini, char **errors);
 /* Join a diag's messages with '\n' (malloc'd). */
 char *tu_join_diag(const struct diag *dg);
 void tu_cleanup(void);
@@ -45,6 +49,15 @@ int tu_run(Suite *s);
 		ck_assert_msg(a_ != NULL, "unexpected errors: %s", e_); \
 		ck_assert_str_eq(a_, expect); \
 		free(a_); \
+	} while (0)
+
+/* The warnings and errors of tu_check (the temp directory shown as "T"),
+ * or "" if none. */
+#define ck_check(ini, expect) do { \
+		char *e_ = NULL, *a_ = tu_check(ini, &e_); \
+		ck_assert_str_eq(e_ ? tu_shorten(e_, tu_tmpdir(), 'T') : "", expect); \
+		free(a_); \
+		free(e_); \
 	} while (0)
 
 #define ck_errors(ini, expect) do { \
