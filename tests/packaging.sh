@@ -234,12 +234,15 @@ case $out in
 		not_ok "qlaunch print examples/demo.ini exited $status" ;;
 *) not_ok "qlaunch print examples/demo.ini starts with /usr/bin/qemu-system-x86_64: $out" ;;
 esac
-# (an example that takes a tap fd from its caller gets one: /dev/null)
+# (an example that takes a tap fd from its caller gets one: /dev/null; the
+# disks and kernels the examples name are not on this host, and check may
+# say so, but nothing else)
 check "qlaunch check on the installed examples" \
 	sh -c 'for f in /usr/share/doc/qlaunch/examples/*.ini; do
 		[ -f "$f" ] || exit 1
 		fd=; grep -q "^\[fd\.tap0\]" "$f" && fd="--fd tap0=3"
-		env -u QLAUNCH_PLUGIN_PATH -u QLAUNCH_PLUGIN_SET /usr/bin/qlaunch check $fd "$f" 3</dev/null || exit 1
+		err=$(env -u QLAUNCH_PLUGIN_PATH -u QLAUNCH_PLUGIN_SET /usr/bin/qlaunch check $fd "$f" 2>&1 3</dev/null) ||
+			! printf "%s\n" "$err" | grep -v " does not exist, expected " || exit 1
 	done'
 
 out=$(env -u PKG_CONFIG_PATH pkg-config --variable=plugindir qlaunch 2>&1)
