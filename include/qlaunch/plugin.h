@@ -255,6 +255,7 @@ enum ql_order {
 	QL_ORDER_GLOBAL = 130,
 	QL_ORDER_VGA = 140,
 	QL_ORDER_DISPLAY = 145, /* 2.1: [display], [vnc], [spice] */
+	QL_ORDER_OPTION = 900,  /* 2.1: [option.NAME], after every family */
 	QL_ORDER_SWITCHES = 1000, /* [qemu] switches (core) */
 };
 
