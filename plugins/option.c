@@ -224,49 +224,18 @@ static int opt_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct qemu_opt *)elem)->name);
 }
 
-static size_t min3(size_t a, size_t b, size_t c)
+/* The option closest to name, by the core's rule for suggestions, or NULL
+ * (also from a core without api->suggest). */
+static const char *suggest(struct ql_ctx *ctx, const struct ql_host_api *api, const char *name)
 {
-	return a < b ? (a < c ? a : c) : (b < c ? b : c);
-}
+	const char *names[NOPTS + 1];
 
-/* Edit distance of a and b, or cap + 1 if it must be more than cap. */
-static size_t distance(const char *a, const char *b, size_t cap)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64], diag, up;
-
-	if (la >= sizeof(row) / sizeof(row[0]) || (la > lb ? la - lb : lb - la) > cap)
-		return cap + 1;
-	for (size_t i = 0; i <= la; i++)
-		row[i] = i;
-	for (size_t j = 1; j <= lb; j++) {
-		diag = row[0];
-		row[0] = j;
-		for (size_t i = 1; i <= la; i++) {
-			up = row[i];
-			row[i] = a[i - 1] == b[j - 1] ? diag : 1 + min3(diag, up, row[i - 1]);
-			diag = up;
-		}
-	}
-	return row[la];
-}
-
-/* The option closest to name, with the core's limits for suggestions
- * (val_suggest: none for names of 1 or 2 letters, edit distance 1 for 3,
- * else 2), or NULL. */
-static const char *suggest(const char *name)
-{
-	size_t len = strlen(name), cap = len <= 2 ? 0 : len <= 3 ? 1 : 2, best_d = cap + 1;
-	const char *best = NULL;
-
-	for (size_t i = 0; cap && i < NOPTS; i++) {
-		size_t d = distance(name, qemu_opts[i].name, cap);
-
-		if (d < best_d) {
-			best = qemu_opts[i].name;
-			best_d = d;
-		}
-	}
-	return best;
+	if (!QL_HOST_HAS(api, suggest))
+		return NULL;
+	for (size_t i = 0; i < NOPTS; i++)
+		names[i] = qemu_opts[i].name;
+	names[NOPTS] = NULL;
+	return api->suggest(ctx, name, names);
 }
 
 /* Is s (an item of a comma-separated argument, length n) help or ?. */
@@ -318,7 +287,7 @@ static int option_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
 		return got;
 	o = bsearch(name, qemu_opts, NOPTS, sizeof(qemu_opts[0]), opt_cmp);
 	if (!o) {
-		near = suggest(name);
+		near = suggest(ctx, api, name);
 		if (near)
 			return api->error(ctx, NULL, "unknown QEMU option -%s (did you mean -%s?), expected an option "
 					  "of QEMU 7.2's qemu-system-x86_64, spelled as QEMU spells it", name, near);
