@@ -14,8 +14,9 @@
  * argument whatever it holds (lookup_opt() in softmmu/vl.c), so it can
  * never become a second option, not even when it starts with '-'.
  * Refused in ARG: nothing (empty), control characters (a newline in a
- * logged command line), and any comma-separated item that is or whose
- * value is help or ? (QEMU would print help and exit instead of running).
+ * logged command line), and any comma-separated item that is help or ?,
+ * or has it as its key or value (QEMU would print help and exit instead
+ * of running the VM).
  *
  * Sections come late (QL_ORDER_OPTION: after every family, before the
  * [qemu] switches), in file order.
