@@ -261,9 +261,9 @@ START_TEST(descriptor_of_a_newer_minor)
 	 * anything past the core's own size is read */
 	ck_assert_int_eq(read_next(0, QL_ABI_MINOR, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.2 "
-			 "that this qlaunch (ABI 2.1) does not know, expected them unset; upgrade qlaunch");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.3 "
+			 "that this qlaunch (ABI 2.2) does not know, expected them unset; upgrade qlaunch");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.2");
 	dg_release(&dg);
 }
 END_TEST
@@ -387,8 +387,8 @@ START_TEST(descriptor_too_small)
 	v[0].key_size = 16;
 	ck_assert_int_eq(dsc_read("P", "tbad", &p, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.1");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.2");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.2");
 	dg_release(&dg);
 }
 END_TEST
@@ -571,7 +571,7 @@ START_TEST(host_api_null_arguments)
 END_TEST
 
 
-/* --- ABI 2.1: counter, peek, seed_file, suggest -------------------------- */
+/* --- ABI 2.1: counter, peek, seed_file; 2.2: suggest ------------------- */
 
 #define P_INI "[x]\nk = v\n[machine]\ntype = q35\n[disk.D0]\n"
 
