@@ -46,6 +46,7 @@ struct cfg_section {
 	const char *file; /* as in cfg_key */
 	struct cfg_key *keys;
 	size_t nkeys;
+	unsigned char removed; /* [include] remove dropped it (while merging) */
 };
 
 struct cfg {

@@ -468,6 +468,16 @@ static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template
 	return seed_add(&ctx->st->seeds, t, p, ctx->sec, k ? k->name : NULL);
 }
 
+static const char *h_suggest(struct ql_ctx *ctx, const char *word, const char *const *candidates)
+{
+	NEED_CTX(ctx, NULL);
+	if (!word || !candidates) {
+		h_error(ctx, NULL, "plugin bug: suggest without a word or candidates");
+		return NULL;
+	}
+	return val_suggest(word, candidates);
+}
+
 const struct ql_host_api host_api = {
 	.struct_size = sizeof(struct ql_host_api),
 	.abi_major = QL_ABI_MAJOR,
@@ -499,6 +509,7 @@ const struct ql_host_api host_api = {
 	.counter = h_counter,
 	.peek = h_peek,
 	.seed_file = h_seed_file,
+	.suggest = h_suggest,
 	.warn = h_warn,
 };
 

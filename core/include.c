@@ -4,6 +4,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,14 +19,17 @@
 struct frame {
 	dev_t dev;
 	ino_t ino;
-	const char *path;
+	const char *path;       /* as named (for messages) */
+	char *dir;              /* relative names resolve here ("" = cwd) */
 };
 
 struct inc {
 	struct diag *dg;
 	struct frame stack[INC_MAX_DEPTH + 1];
 	size_t depth;           /* files on the chain: the config is the first */
-	size_t nfiles;          /* files read so far */
+	size_t nfiles;          /* base files read so far */
+	size_t bytes;           /* of every file read, against CFG_MAX_SIZE */
+	size_t entries;         /* their sections and keys, against CFG_MAX_ENTRIES */
 };
 
 /* One file's [include] section, or sec NULL if it has none. */
@@ -73,13 +78,21 @@ static int read_keys(struct inc *in, const struct cfg *own, struct inc_keys *ik)
 	int r = 0;
 
 	memset(ik, 0, sizeof(*ik));
-	for (size_t i = 0; i < own->nsections && !ik->sec; i++)
-		if (strcmp(own->sections[i].type, INC_SECTION) == 0)
-			ik->sec = &own->sections[i];
-	if (!ik->sec)
-		return 0;
-	if (ik->sec->id)
-		return key_error(in, ik, NULL, "[include] takes no id, expected [include]");
+	for (size_t i = 0; i < own->nsections; i++) {
+		const struct cfg_section *s = &own->sections[i];
+
+		if (strcmp(s->type, INC_SECTION) != 0)
+			continue;
+		if (s->id) {
+			struct inc_keys one = { .sec = s };
+
+			r = key_error(in, &one, NULL, "[include] takes no id, expected [include]");
+		} else {
+			ik->sec = s;
+		}
+	}
+	if (r < 0 || !ik->sec)
+		return r;
 	for (size_t i = 0; i < ik->sec->nkeys; i++) {
 		const struct cfg_key *k = &ik->sec->keys[i];
 		const char *hint = val_suggest(k->name, inc_keys);
@@ -111,68 +124,81 @@ static int read_keys(struct inc *in, const struct cfg *own, struct inc_keys *ik)
 	return r;
 }
 
-/* name resolved against the directory of the file that names it. */
-static char *join(const char *from, const char *name, size_t len)
+/* name (len bytes) resolved against dir ("" for the current directory). */
+static char *join(const char *dir, const char *name, size_t len)
 {
-	const char *slash = strrchr(from, '/');
-	size_t dlen = slash && *name != '/' ? (size_t)(slash - from) + 1 : 0;
+	size_t dlen = *name != '/' && *dir ? strlen(dir) + 1 : 0;
 	char *s = malloc(dlen + len + 1);
 
 	if (s) {
-		memcpy(s, from, dlen);
+		if (dlen) {
+			memcpy(s, dir, dlen - 1);
+			s[dlen - 1] = '/';
+		}
 		memcpy(s + dlen, name, len);
 		s[dlen + len] = '\0';
 	}
 	return s;
 }
 
+/* The directory of path ("" if it has none), as a new string. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup("");
+	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 /*
- * May shown, named by key k of the file on top of the chain, be read as a
- * base?  Resolves it into *real (free it); 0, or reported.
+ * Where the relative names of a file resolve: the directory of its name,
+ * or, if that name is a symbolic link (vms/enabled/db1.ini ->
+ * ../available/db1.ini), the directory of the file it leads to, whose
+ * neighbours its author meant.  real is the file's resolved name.
  */
-static int check_base(struct inc *in, const struct inc_keys *ik, const char *shown,
-		      char **real, struct stat *st)
+static char *names_dir(const char *path, int via_link, const char *real)
+{
+	return dir_of(via_link && real ? real : path);
+}
+
+/* Report why sd_open_file refused shown; f->where is what it reached. */
+static int refused(struct inc *in, const struct inc_keys *ik, const char *shown, int v,
+		   const struct sd_fault *f)
 {
 	const struct cfg_key *k = ik->path;
-	char *dir = NULL, *bad = NULL;
-	unsigned uid = 0;
-	int v, r = 0;
+	const char *w = f->where ? f->where : shown;
 
-	*real = realpath(shown, NULL);
-	if (!*real)
-		return errno == ENOMEM ? -ENOMEM :
-		       key_error(in, ik, k, "cannot open base file %s: %s", shown, strerror(errno));
-	dir = strdup(*real);
-	if (!dir)
-		return -ENOMEM;
-	*strrchr(dir, '/') = '\0';      /* realpath's result is absolute */
-	v = sd_check_tree(*dir ? dir : "/", &bad, &uid);
-	if (v < 0)
-		r = key_error(in, ik, k, "cannot use base file %s: %s: %s", shown, bad ? bad : dir,
-			      strerror(-v));
-	else if (v == SD_OWNER)
-		r = key_error(in, ik, k, "base file %s is in %s, which belongs to uid %u, expected it in "
-			      "directories of root or uid %u only (another user could swap it)",
-			      shown, bad, uid, (unsigned)geteuid());
-	else if (v != SD_SAFE)
-		r = key_error(in, ik, k, "base file %s is in %s, which %s may write, expected it in "
-			      "directories only their owner writes (another user could swap it)",
-			      shown, bad, v == SD_OTHERS_WRITABLE ? "others" : "its group");
-	else if (stat(*real, st) < 0)
-		r = key_error(in, ik, k, "cannot open base file %s: %s", shown, strerror(errno));
-	else if (!S_ISREG(st->st_mode))
-		r = key_error(in, ik, k, "base file %s is not a regular file, expected an INI file", shown);
-	else if (st->st_uid != 0 && st->st_uid != geteuid())
-		r = key_error(in, ik, k, "base file %s belongs to uid %u, expected a file of root or "
-			      "uid %u", shown, (unsigned)st->st_uid, (unsigned)geteuid());
-	else if (st->st_mode & (S_IWGRP | S_IWOTH))
-		r = key_error(in, ik, k, "base file %s may be written by %s (mode %04o), expected a "
-			      "file only its owner may write", shown,
-			      st->st_mode & S_IWOTH ? "others" : "its group",
-			      (unsigned)(st->st_mode & 07777));
-	free(bad);
-	free(dir);
-	return r;
+	switch (v) {
+	case SD_OWNER:
+		return key_error(in, ik, k, "base file %s is in %s, which belongs to uid %u, expected it in "
+				 "directories of root or uid %u only (another user could swap it)",
+				 shown, w, f->uid, (unsigned)geteuid());
+	case SD_OTHERS_WRITABLE:
+	case SD_GROUP_WRITABLE:
+		return key_error(in, ik, k, "base file %s is in %s, which %s may write, expected it in "
+				 "directories only their owner writes (another user could swap it)",
+				 shown, w, v == SD_OTHERS_WRITABLE ? "others" : "its group");
+	case SD_ENTRY_OWNER:
+		return key_error(in, ik, k, "base file %s: %s belongs to uid %u in a directory others may "
+				 "write, expected only root's or uid %u's names on the way",
+				 shown, w, f->uid, (unsigned)geteuid());
+	case SD_FILE_OWNER:
+		return key_error(in, ik, k, "base file %s belongs to uid %u, expected a file of root or "
+				 "uid %u", shown, f->uid, (unsigned)geteuid());
+	case SD_FILE_WRITABLE:
+		return key_error(in, ik, k, "base file %s may be written by %s (mode %04o), expected a "
+				 "file only its owner may write", shown,
+				 f->mode & S_IWOTH ? "others" : "its group", f->mode);
+	case SD_NOT_REGULAR:
+		return key_error(in, ik, k, "base file %s is not a regular file, expected an INI file", shown);
+	case -EAGAIN:
+		return key_error(in, ik, k, "base file %s changed while being opened", shown);
+	default:
+		if (strcmp(w, shown) != 0 && v != -ENOENT)
+			return key_error(in, ik, k, "cannot open base file %s: %s: %s", shown, w, strerror(-v));
+		return key_error(in, ik, k, "cannot open base file %s: %s", shown, strerror(-v));
+	}
 }
 
 /* The chain from the config to the file on top, then name: "a -> b -> a". */
@@ -243,11 +269,25 @@ static int merge(struct diag *dg, struct cfg *dst, const struct cfg *src, int ow
 		for (char *q = full.buf; r == 0 && *q; q++)
 			*q = (char)tolower((unsigned char)*q);
 		existed = r == 0 && sm_get(&secs, full.buf, &at);
-		if (existed) {
+		if (existed && dst->sections[at].removed) {
+			/* removed from the bases, defined afresh: its place, the
+			 * file's header and spelling, none of the bases' keys */
 			d = &dst->sections[at];
-			if (strcmp(d->name, s->name) != 0) {
+			d->removed = 0;
+			d->name = ar_strdup(&dst->strings, s->name);
+			if (!d->name) {
+				r = -ENOMEM;
+			} else {
+				d->id = s->id ? d->name + (s->id - s->name) : NULL;
+				d->file = sfile;
+				d->line = s->line;
+			}
+		} else if (existed) {
+			d = &dst->sections[at];
+			/* the type in any case, as in one file; the id exactly */
+			if ((d->id || s->id) && (!d->id || !s->id || strcmp(d->id, s->id) != 0)) {
 				dg_error(dg, cfg_where(src, s->file), s->line, s->name, NULL,
-					 "is spelt [%s] in %s:%u, expected the same spelling (QEMU ids are "
+					 "is spelt [%s] in %s:%u, expected the same id (QEMU ids are "
 					 "case-sensitive)", d->name, cfg_where(dst, d->file), d->line);
 				failed = 1;
 				sb_release(&full);
@@ -330,6 +370,11 @@ static int drop(struct inc *in, const struct inc_keys *ik, const struct cfg *own
 				      "SECTION:KEY of a key they set", (int)len, w);
 			continue;
 		}
+		if (s->keys[ki].line == 0) {    /* marked below */
+			r = key_error(in, ik, ik->unset, "'%.*s' is listed twice, expected each key once",
+				      (int)len, w);
+			continue;
+		}
 		oi = find_section(own, w, (size_t)(colon - w));
 		if (oi >= 0 && cfg_key_find(&own->sections[oi], s->keys[ki].name)) {
 			const struct cfg_key *again = cfg_key_find(&own->sections[oi], s->keys[ki].name);
@@ -338,8 +383,16 @@ static int drop(struct inc *in, const struct inc_keys *ik, const struct cfg *own
 				      "the key either unset or set", (int)len, w, again->line);
 			continue;
 		}
-		memmove(&s->keys[ki], &s->keys[ki + 1], (s->nkeys - ki - 1) * sizeof(*s->keys));
-		s->nkeys--;
+		s->keys[ki].line = 0;   /* to go once the list is read */
+	}
+	for (size_t i = 0; i < m->nsections; i++) {
+		struct cfg_section *s = &m->sections[i];
+		size_t j = 0;
+
+		for (size_t ki = 0; ki < s->nkeys; ki++)
+			if (s->keys[ki].line)
+				s->keys[j++] = s->keys[ki];
+		s->nkeys = j;
 	}
 	for (p = ik->remove ? ik->remove->value : ""; (w = next_word(&p, &len)), len;) {
 		long si = find_section(m, w, len);
@@ -349,26 +402,52 @@ static int drop(struct inc *in, const struct inc_keys *ik, const struct cfg *own
 				      "expected TYPE or TYPE.ID of a section they have", (int)len, w);
 			continue;
 		}
-		free(m->sections[si].keys);
-		memmove(&m->sections[si], &m->sections[si + 1],
-			(m->nsections - (size_t)si - 1) * sizeof(*m->sections));
-		m->nsections--;
+		if (m->sections[si].removed) {
+			r = key_error(in, ik, ik->remove, "'%.*s' is listed twice, expected each section once",
+				      (int)len, w);
+			continue;
+		}
+		m->sections[si].removed = 1;    /* its place stays, for a new one */
+		m->sections[si].nkeys = 0;
 	}
 	return r;
 }
 
 static int expand(struct inc *in, struct cfg *own, struct cfg **out);
 
+/* Count cfg against the budgets of the whole include tree. */
+static int budget(struct inc *in, const struct inc_keys *ik, const char *shown, const struct cfg *cfg,
+		  size_t bytes)
+{
+	size_t entries = cfg->nsections;
+
+	for (size_t i = 0; i < cfg->nsections; i++)
+		entries += cfg->sections[i].nkeys;
+	in->bytes += bytes;
+	in->entries += entries;
+	if (in->bytes > CFG_MAX_SIZE)
+		return key_error(in, ik, ik->path, "with %s the files come to %zu bytes, expected at most %u "
+				 "bytes for a config and its base files together", shown, in->bytes, CFG_MAX_SIZE);
+	if (in->entries > CFG_MAX_ENTRIES)
+		return key_error(in, ik, ik->path, "with %s the files hold %zu sections and keys, expected at "
+				 "most %d for a config and its base files together", shown, in->entries,
+				 CFG_MAX_ENTRIES);
+	return 0;
+}
+
 /* Read the base named by the word w of [include] path, expanded, and lay
  * it over m.  0, -EINVAL (reported) or -ENOMEM. */
-static int add_base(struct inc *in, const struct inc_keys *ik, const char *from,
-		    const char *w, size_t len, struct cfg *m)
+static int add_base(struct inc *in, const struct inc_keys *ik, const char *w, size_t len,
+		    struct cfg *m)
 {
-	char *shown = join(from, w, len), *real = NULL;
+	char *shown = join(in->stack[in->depth - 1].dir, w, len), *dir = NULL;
+	char proc[64], real[PATH_MAX];
 	struct cfg *base = NULL, *merged = NULL;
 	struct strbuf sb = STRBUF_INIT;
+	struct sd_fault f = { NULL, 0, 0 };
 	struct stat st;
-	int r;
+	int r, fd = -1, via_link = 0;
+	ssize_t n;
 
 	if (!shown)
 		return -ENOMEM;
@@ -378,13 +457,19 @@ static int add_base(struct inc *in, const struct inc_keys *ik, const char *from,
 		goto out;
 	}
 	if (in->nfiles >= INC_MAX_FILES) {
-		r = key_error(in, ik, ik->path, "%s would be base file number %d, expected at most %d "
-			      "base files in all", shown, INC_MAX_FILES + 1, INC_MAX_FILES);
+		r = key_error(in, ik, ik->path, "%s would be the %dth base file read, expected at most %d "
+			      "reads of base files in all", shown, INC_MAX_FILES + 1, INC_MAX_FILES);
 		goto out;
 	}
-	r = check_base(in, ik, shown, &real, &st);
-	if (r < 0)
+	r = sd_open_file(shown, &fd, &via_link, &f);
+	if (r == 0 && fstat(fd, &st) < 0)
+		r = -errno;
+	if (r == -ENOMEM)
 		goto out;
+	if (r) {
+		r = refused(in, ik, shown, r, &f);
+		goto out;
+	}
 	for (size_t i = 0; i < in->depth; i++)
 		if (in->stack[i].dev == st.st_dev && in->stack[i].ino == st.st_ino) {
 			r = chain(in, shown, &sb);
@@ -394,26 +479,57 @@ static int add_base(struct inc *in, const struct inc_keys *ik, const char *from,
 			goto out;
 		}
 	in->nfiles++;
-	r = cfg_load_as(real, shown, in->dg, &base);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = via_link ? readlink(proc, real, sizeof(real) - 1) : -1;
+	if (n >= 0)
+		real[n] = '\0';
+	dir = names_dir(shown, via_link, n >= 0 ? real : NULL);
+	if (!dir) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* the very file checked, through its fd: nothing is looked up again */
+	r = cfg_load_as(proc, shown, in->dg, &base);
 	if (r < 0)
 		goto out;
 	if (base->dev != st.st_dev || base->ino != st.st_ino) {
 		r = key_error(in, ik, ik->path, "base file %s changed while being read", shown);
 		goto out;
 	}
-	in->stack[in->depth++] = (struct frame){ st.st_dev, st.st_ino, base->path };
+	r = budget(in, ik, shown, base, (size_t)st.st_size);
+	if (r < 0)
+		goto out;
+	in->stack[in->depth++] = (struct frame){ st.st_dev, st.st_ino, base->path, dir };
 	r = expand(in, base, &merged);
 	base = NULL;            /* expand took it */
 	in->depth--;
 	if (r == 0)
 		r = merge(in->dg, m, merged, 0);
 out:
+	if (fd >= 0)
+		close(fd);
 	cfg_free(merged);
 	cfg_free(base);
 	sb_release(&sb);
-	free(real);
+	free(f.where);
+	free(dir);
 	free(shown);
 	return r;
+}
+
+/* Drop the sections [include] remove left removed (the file did not
+ * define them afresh). */
+static void compact(struct cfg *m)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < m->nsections; i++) {
+		if (m->sections[i].removed)
+			free(m->sections[i].keys);
+		else
+			m->sections[j++] = m->sections[i];
+	}
+	m->nsections = j;
 }
 
 /*
@@ -444,7 +560,7 @@ static int expand(struct inc *in, struct cfg *own, struct cfg **out)
 	}
 	failed = 0;
 	for (p = ik.path->value; (w = next_word(&p, &len)), len && r != -ENOMEM;) {
-		r = add_base(in, &ik, own->path, w, len, m);
+		r = add_base(in, &ik, w, len, m);
 		failed |= r < 0;
 	}
 	if (r == -ENOMEM)
@@ -452,6 +568,7 @@ static int expand(struct inc *in, struct cfg *own, struct cfg **out)
 	if (!failed)
 		failed = drop(in, &ik, own, m) < 0;
 	r = merge(in->dg, m, own, 1);
+	compact(m);
 	if (r == 0 && failed)
 		r = -EINVAL;
 	if (r == 0) {
@@ -470,13 +587,28 @@ int inc_load(const char *path, struct diag *dg, struct cfg **out)
 {
 	struct inc in = { .dg = dg };
 	struct cfg *own = NULL;
+	struct stat st;
+	char *real = NULL;
 	int r;
 
 	*out = NULL;
 	r = cfg_load(path, dg, &own);
 	if (r < 0)
 		return r;
-	in.stack[0] = (struct frame){ own->dev, own->ino, own->path };
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		real = realpath(path, NULL);
+	in.stack[0] = (struct frame){ own->dev, own->ino, own->path, names_dir(path, !!real, real) };
+	free(real);
+	if (!in.stack[0].dir) {
+		cfg_free(own);
+		return -ENOMEM;
+	}
 	in.depth = 1;
-	return expand(&in, own, out);
+	for (size_t i = 0; i < own->nsections; i++)
+		in.entries += 1 + own->sections[i].nkeys;
+	if (stat(path, &st) == 0)
+		in.bytes = (size_t)st.st_size;
+	r = expand(&in, own, out);
+	free(in.stack[0].dir);
+	return r;
 }

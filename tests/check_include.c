@@ -101,7 +101,7 @@ START_TEST(messages_name_the_file)
 	/* a section's id must be spelt as the base spells it */
 	put("base.ini", base);
 	ck_errors("[include]\npath = base.ini\n[device.RNG]\ndriver = virtio-rng-pci\n",
-		  "T/t.ini:3: [device.RNG]: is spelt [device.rng] in T/base.ini:6, expected the same spelling "
+		  "T/t.ini:3: [device.RNG]: is spelt [device.rng] in T/base.ini:6, expected the same id "
 		  "(QEMU ids are case-sensitive)");
 	/* a base's own errors name it */
 	put("broken.ini", "[machine\n");
@@ -208,6 +208,76 @@ START_TEST(unsafe_places)
 }
 END_TEST
 
+START_TEST(review_cases)
+{
+	char a[600], b[600];
+
+	put("base.ini", base);
+	/* a second [include.x] is no second chance for other bases */
+	ck_errors("[include]\npath = base.ini\n[include.x]\npath = base.ini\n",
+		  "T/t.ini:3: [include.x]: [include] takes no id, expected [include]");
+	/* the type in any case, as in one file */
+	ck_argv("[include]\npath = base.ini\n[Machine]\ntype = pc\n",
+		"-machine pc,accel=tcg -m 512M -device virtio-rng-pci,id=rng -vnc unix:/run/vm.vnc");
+	/* a section removed and defined again keeps its place */
+	put("two.ini", "[device.a]\ndriver = e1000\n[device.b]\ndriver = virtio-rng-pci\n");
+	ck_argv("[include]\npath = two.ini\nremove = device.a\n[device.a]\ndriver = virtio-net-pci\n",
+		"-device virtio-net-pci,id=a -device virtio-rng-pci,id=b");
+	ck_errors("[include]\npath = base.ini\nremove = vnc vnc\nunset = machine:accel machine:accel\n",
+		  "T/t.ini:3: [include] remove: 'vnc' is listed twice, expected each section once\n"
+		  "T/t.ini:4: [include] unset: 'machine:accel' is listed twice, expected each key once");
+	/* a VM file linked from elsewhere includes its own neighbours */
+	put("avail/vm.ini", "[include]\npath = net.ini\n");
+	put("avail/net.ini", "[nic.n0]\ntype = user\n");
+	put("enabled/x", "");
+	snprintf(a, sizeof(a), "%s/enabled/vm.ini", tu_tmpdir());
+	ck_assert_int_eq(symlink("../avail/vm.ini", a), 0);
+	ck_argv("[include]\npath = enabled/vm.ini\n", "-nic user,model=virtio-net-pci,id=n0");
+	/* a link to a directory, in a safe place, leads on */
+	snprintf(a, sizeof(a), "%s/lib", tu_tmpdir());
+	ck_assert_int_eq(symlink("avail", a), 0);
+	ck_argv("[include]\npath = lib/net.ini\n", "-nic user,model=virtio-net-pci,id=n0");
+	/* the config and its bases share one size budget */
+	{
+		char *big = malloc(2500001);
+
+		ck_assert_ptr_nonnull(big);
+		memset(big, '#', 2500000);
+		for (size_t i = 99; i < 2500000; i += 100)
+			big[i] = '\n';
+		big[2500000] = '\0';
+		put("big1.ini", big);
+		put("big2.ini", big);
+		free(big);
+	}
+	ck_errors("[include]\npath = big1.ini big2.ini\n",
+		  "T/t.ini:2: [include] path: with T/big2.ini the files come to 5000035 bytes, expected at most "
+		  "4194304 bytes for a config and its base files together");
+	if (geteuid() == 0) {
+		/* another user's directory, or their link in a sticky one,
+		 * could redirect the include: refused */
+		put("alice/base.ini", base);
+		snprintf(a, sizeof(a), "%s/alice", tu_tmpdir());
+		ck_assert_int_eq(chown(a, 4242, 4242), 0);
+		ck_errors("[include]\npath = alice/base.ini\n",
+			  "T/t.ini:2: [include] path: base file T/alice/base.ini is in T/alice, which belongs to "
+			  "uid 4242, expected it in directories of root or uid 0 only (another user could swap it)");
+		put("sticky/x", "");
+		snprintf(a, sizeof(a), "%s/sticky", tu_tmpdir());
+		ck_assert_int_eq(chmod(a, 01777), 0);
+		snprintf(a, sizeof(a), "%s/sticky/base.ini", tu_tmpdir());
+		snprintf(b, sizeof(b), "%s/base.ini", tu_tmpdir());
+		ck_assert_int_eq(symlink(b, a), 0);
+		ck_argv("[include]\npath = sticky/base.ini\n",
+			"-machine q35,accel=tcg -m 512M -device virtio-rng-pci,id=rng -vnc unix:/run/vm.vnc");
+		ck_assert_int_eq(lchown(a, 4242, 4242), 0);
+		ck_errors("[include]\npath = sticky/base.ini\n",
+			  "T/t.ini:2: [include] path: base file T/sticky/base.ini: T/sticky/base.ini belongs to uid "
+			  "4242 in a directory others may write, expected only root's or uid 0's names on the way");
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("include");
@@ -220,6 +290,7 @@ int main(void)
 	tcase_add_test(tc, include_errors);
 	tcase_add_test(tc, cycles_and_depth);
 	tcase_add_test(tc, unsafe_places);
+	tcase_add_test(tc, review_cases);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -574,7 +574,7 @@ START_TEST(host_api_null_arguments)
 END_TEST
 
 
-/* --- ABI 2.1: counter, peek, seed_file ----------------------------------- */
+/* --- ABI 2.1: counter, peek, seed_file; 2.2: suggest ------------------- */
 
 #define P_INI "[x]\nk = v\n[machine]\ntype = q35\n[disk.D0]\n"
 
@@ -586,7 +586,8 @@ START_TEST(host_api_2_1)
 	const char *v = NULL;
 	char *err;
 
-	ck_assert(QL_HOST_HAS(api, counter) && QL_HOST_HAS(api, peek) && QL_HOST_HAS(api, seed_file));
+	ck_assert(QL_HOST_HAS(api, counter) && QL_HOST_HAS(api, peek) && QL_HOST_HAS(api, seed_file) &&
+		  QL_HOST_HAS(api, suggest));
 	env_open(&e, "p.ini", P_INI);
 
 	/* counter: 0, 1, 2 per name, names apart */
@@ -607,12 +608,22 @@ START_TEST(host_api_2_1)
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", "/p"), 0);
 	ck_assert_uint_eq(e.st.seeds.n, 1);
 	ck_assert_str_eq(e.st.seeds.v[0].path, "/p");
+	/* suggest: the closest candidate, a pointer into them; none too far */
+	{
+		static const char *const names[] = { "device", "drive", "machine", NULL };
+
+		ck_assert_ptr_eq(api->suggest(ctx, "devic", names), names[0]);
+		ck_assert_ptr_eq(api->suggest(ctx, "Machine", names), names[2]);
+		ck_assert_ptr_null(api->suggest(ctx, "object", names));
+		ck_assert_ptr_null(api->suggest(ctx, "dv", names));  /* too short */
+	}
 	ck_assert_uint_eq(e.dg.msgs.n, 0);
 
 	/* NULLs */
 	ck_assert_int_eq(api->counter(NULL, "x"), -EINVAL);
 	ck_assert_int_eq(api->peek(NULL, "x", NULL, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->seed_file(NULL, "k", "/t", "/p"), -EINVAL);
+	ck_assert_ptr_null(api->suggest(NULL, "x", (const char *const[]){ "x", NULL }));
 	ck_assert_uint_eq(e.dg.msgs.n, 0);
 	ck_assert_int_eq(api->counter(ctx, NULL), -EINVAL);
 	ck_assert_int_eq(api->peek(ctx, NULL, NULL, "k", &v), -EINVAL);
@@ -622,6 +633,8 @@ START_TEST(host_api_2_1)
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", ""), -EINVAL);
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", NULL), -EINVAL);
 	ck_assert_int_eq(api->seed_file(ctx, "k", NULL, "/p"), 0);      /* must exist */
+	ck_assert_ptr_null(api->suggest(ctx, NULL, (const char *const[]){ "x", NULL }));
+	ck_assert_ptr_null(api->suggest(ctx, "x", NULL));
 	err = tu_shorten(tu_join_diag(&e.dg), tu_tmpdir(), 'T');
 	ck_assert_str_eq(err,
 		"T/p.ini:1: [x]: plugin bug: counter without a name\n"
@@ -630,7 +643,9 @@ START_TEST(host_api_2_1)
 		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
 		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
 		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
-		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template");
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
+		"T/p.ini:1: [x]: plugin bug: suggest without a word or candidates\n"
+		"T/p.ini:1: [x]: plugin bug: suggest without a word or candidates");
 	free(err);
 	env_close(&e);
 }

@@ -259,6 +259,7 @@ enum ql_order {
 	QL_ORDER_GLOBAL = 130,
 	QL_ORDER_VGA = 140,
 	QL_ORDER_DISPLAY = 145, /* 2.1: [display], [vnc], [spice] */
+	QL_ORDER_OPTION = 900,  /* 2.2: [option.NAME], after every family */
 	QL_ORDER_SWITCHES = 1000, /* [qemu] switches (core) */
 };
 
@@ -462,6 +463,16 @@ struct ql_host_api {
 			 const char *path);
 
 	/* --- since 2.2 --- */
+
+	/*
+	 * 2.2: "did you mean": the one of candidates (NULL-terminated) closest
+	 * to word, by the core's rule for its own suggestions (edit distance
+	 * at most 2, at most 1 for words of 3 letters, none for shorter
+	 * ones), or NULL.  Returns a pointer into candidates.  For names a
+	 * key table cannot list as choices (a section's ID, say).
+	 */
+	const char *(*suggest)(struct ql_ctx *ctx, const char *word,
+			       const char *const *candidates);
 
 	/*
 	 * 2.2: report something that is likely wrong but not invalid, as
