@@ -233,11 +233,11 @@ static int next_message(struct qmpc *q, long long deadline, const char *waiting,
 				return fail(err, errlen, -EPROTO, "%s: not JSON (%s), expected a QMP message "
 					    "%s", q->name, json_tokener_error_desc(e), waiting);
 			if (!json_object_is_type(o, json_type_object)) {
-				json_object_put(o);
+				const char *type = json_type_to_name(json_object_get_type(o));
+
+				json_object_put(o);     /* type names are static */
 				return fail(err, errlen, -EPROTO, "%s: a JSON %s, expected a QMP message "
-					    "(an object) %s", q->name,
-					    json_type_to_name(o ? json_object_get_type(o) : json_type_null),
-					    waiting);
+					    "(an object) %s", q->name, type, waiting);
 			}
 			*msg = o;
 			return 0;
