@@ -65,15 +65,19 @@ static const char *span(int ms, char *buf, size_t len)
 	return buf;
 }
 
-/* "qlaunch: MESSAGE" into dg; returns status. */
-__attribute__((format(printf, 3, 4)))
-static int lc_error(struct lc *c, int status, const char *fmt, ...)
+/* "qlaunch: NAME: MESSAGE" into dg (without NAME when it is the socket,
+ * which the messages of qmpc name already; with_name 0: never); returns
+ * status. */
+__attribute__((format(printf, 4, 5)))
+static int lc_message(struct lc *c, int status, int with_name, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (sb_adds(&sb, "qlaunch: ") < 0 || sb_vprintf(&sb, fmt, ap) < 0)
+	if (sb_adds(&sb, "qlaunch: ") < 0 ||
+	    (with_name && c->name != c->path && sb_printf(&sb, "%s: ", c->name) < 0) ||
+	    sb_vprintf(&sb, fmt, ap) < 0)
 		c->dg->oom = 1;
 	else
 		dg_error(c->dg, NULL, 0, NULL, NULL, "%s", sb.buf);
@@ -81,6 +85,8 @@ static int lc_error(struct lc *c, int status, const char *fmt, ...)
 	sb_release(&sb);
 	return status;
 }
+
+#define lc_error(c, status, ...) lc_message(c, status, 1, __VA_ARGS__)
 
 int lc_parse_arguments(const char *text, json_object **out, char *err, size_t errlen)
 {
@@ -231,9 +237,9 @@ static int do_wait(struct lc *c)
 			return 0;
 		/* not there yet, or not ready yet: again; anything else stays */
 		if (!absent(r) && r != -ECONNRESET && r != -ETIMEDOUT)
-			return lc_error(c, LC_EXIT_ERROR, "%s: %s", c->name, c->err);
+			return lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 		if (left_ms(c) == 0)
-			return lc_error(c, LC_EXIT_ERROR, "%s: QEMU did not answer within %s: %s", c->name,
+			return lc_error(c, LC_EXIT_ERROR, "QEMU did not answer within %s: %s",
 					span(c->timeout_ms, t, sizeof(t)), c->err);
 		poll(NULL, 0, left_ms(c) < LC_RETRY_MS ? left_ms(c) : LC_RETRY_MS);
 	}
@@ -250,7 +256,7 @@ static int open_monitor(struct lc *c, struct qmpc **q, int *status)
 		*status = LC_EXIT_ABSENT;
 		return -1;
 	}
-	*status = lc_error(c, LC_EXIT_ERROR, "%s: %s", c->name, c->err);
+	*status = lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 	return -1;
 }
 
@@ -276,12 +282,12 @@ static int do_status(struct lc *c)
 	}
 	r = qmpc_execute(q, "query-status", NULL, left_ms(c), &ret, c->err, sizeof(c->err));
 	if (r < 0) {
-		status = lc_error(c, LC_EXIT_ERROR, "%s: %s", c->name, c->err);
+		status = lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 		goto out;
 	}
 	if (!json_object_object_get_ex(ret, "status", &st) || !json_object_is_type(st, json_type_string)) {
-		status = lc_error(c, LC_EXIT_ERROR, "%s: %s: query-status answered without a status",
-				  c->name, c->path);
+		status = lc_error(c, LC_EXIT_ERROR, "%s: query-status answered without a status",
+				  c->path);
 		goto out;
 	}
 	state = json_object_get_string(st);
@@ -306,10 +312,10 @@ static int quit_qemu(struct lc *c, struct qmpc *q, pid_t pid)
 	if (r == 0 || r == -ECONNRESET)
 		r = qmpc_wait_hangup(q, LC_QUIT_TIMEOUT_MS, c->err, sizeof(c->err));
 	if (r < 0)
-		return lc_error(c, LC_EXIT_ERROR, "%s: cannot quit QEMU: %s", c->name, c->err);
+		return lc_error(c, LC_EXIT_ERROR, "cannot quit QEMU: %s", c->err);
 	if (!wait_pid_gone(pid, LC_QUIT_TIMEOUT_MS))
-		return lc_error(c, LC_EXIT_ERROR, "%s: QEMU (pid %ld) still runs %s after quit",
-				c->name, (long)pid, span(LC_QUIT_TIMEOUT_MS, t, sizeof(t)));
+		return lc_error(c, LC_EXIT_ERROR, "QEMU (pid %ld) still runs %s after quit",
+				(long)pid, span(LC_QUIT_TIMEOUT_MS, t, sizeof(t)));
 	return 0;
 }
 
@@ -340,10 +346,10 @@ static int do_stop(struct lc *c)
 			printf("%s: the guest powered down; QEMU stayed (no-shutdown), so qlaunch quit it\n",
 			       c->name);
 		} else if (r < 0 && r != -ETIMEDOUT) {
-			status = lc_error(c, LC_EXIT_ERROR, "%s: %s", c->name, c->err);
+			status = lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 		} else if (r == 0) {
-			status = lc_error(c, LC_EXIT_ERROR, "%s: QEMU (pid %ld) closed its monitor but "
-					  "still runs", c->name, (long)pid);
+			status = lc_error(c, LC_EXIT_ERROR, "QEMU (pid %ld) closed its monitor but "
+					  "still runs", (long)pid);
 		}
 	} else if (r == -ECONNRESET) {
 		/* gone without a word: its SHUTDOWN was lost in the hang-up */
@@ -360,7 +366,7 @@ static int do_stop(struct lc *c)
 			status = LC_EXIT_NOT_RUNNING;
 		}
 	} else {
-		status = lc_error(c, LC_EXIT_ERROR, "%s: %s", c->name, c->err);
+		status = lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 	}
 out:
 	json_object_put(ret);
@@ -376,14 +382,14 @@ static int do_qmp(struct lc *c)
 
 	if (open_monitor(c, &q, &status) < 0) {
 		if (status == LC_EXIT_ABSENT)
-			lc_error(c, status, "%s: no QEMU listens on %s", c->name, c->path);
+			lc_error(c, status, "%s: no QEMU listens on this socket", c->path);
 		goto out;
 	}
 	r = qmpc_execute(q, c->rq->command, c->rq->args, left_ms(c), &ret, c->err, sizeof(c->err));
 	if (r == -EREMOTEIO) {
-		status = lc_error(c, LC_EXIT_ERROR, "QEMU says: %s", c->err);
+		status = lc_message(c, LC_EXIT_ERROR, 0, "QEMU says: %s", c->err);
 	} else if (r < 0) {
-		status = lc_error(c, LC_EXIT_ERROR, "%s: %s", c->name, c->err);
+		status = lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 	} else if (printf("%s\n", json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PLAIN |
 								    JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ||
 		   fflush(stdout) != 0) {
