@@ -382,7 +382,7 @@ static int do_qmp(struct lc *c)
 
 	if (open_monitor(c, &q, &status) < 0) {
 		if (status == LC_EXIT_ABSENT)
-			lc_error(c, status, "%s: no QEMU listens on this socket", c->path);
+			lc_error(c, status, "%s", c->err);
 		goto out;
 	}
 	r = qmpc_execute(q, c->rq->command, c->rq->args, left_ms(c), &ret, c->err, sizeof(c->err));
