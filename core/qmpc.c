@@ -450,13 +450,12 @@ static int send_all(struct qmpc *q, const char *s, size_t len, long long deadlin
 }
 
 /* The reply's error as "CLASS: DESC". */
-static int qemu_error(const struct qmpc *q, json_object *error, char *err, size_t errlen)
+static int qemu_error(json_object *error, char *err, size_t errlen)
 {
 	json_object *cls = NULL, *desc = NULL;
 
 	json_object_object_get_ex(error, "class", &cls);
 	json_object_object_get_ex(error, "desc", &desc);
-	(void)q;
 	return fail(err, errlen, -EREMOTEIO, "%s: %s",
 		    json_object_is_type(cls, json_type_string) ? json_object_get_string(cls) : "(no class)",
 		    json_object_is_type(desc, json_type_string) ? json_object_get_string(desc) : "(no description)");
@@ -519,7 +518,7 @@ int qmpc_execute(struct qmpc *q, const char *command, json_object *args, int tim
 			continue;
 		}
 		if (!is_ret) {
-			r = qemu_error(q, val, err, errlen);
+			r = qemu_error(val, err, errlen);
 			goto out;
 		}
 		*ret = json_object_get(val);
