@@ -83,25 +83,17 @@ static const char *span(int ms, char *buf, size_t len)
 
 /* --- the path ---------------------------------------------------------------- */
 
-int qmpc_check_path(const char *path, char *err, size_t errlen)
+int qmpc_check_path(const char *path, char **resolved, char *err, size_t errlen)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = NULL, *bad = NULL;
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *dir = NULL, *real = NULL, *full = NULL, *bad = NULL;
 	unsigned uid = 0;
 	struct stat st;
+	size_t n;
 	int v, r;
 
-	if (lstat(path, &st) < 0)
-		return fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
-	if (S_ISLNK(st.st_mode))
-		return fail(err, errlen, -EPERM, "%s is a symbolic link, expected the QMP socket itself "
-			    "(a link could point qlaunch at another VM's monitor)", path);
-	if (!S_ISSOCK(st.st_mode))
-		return fail(err, errlen, -EPERM, "%s is not a socket, expected QEMU's QMP socket", path);
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return fail(err, errlen, -EPERM, "%s belongs to uid %u, expected a socket of root or uid %u "
-			    "(another user's socket could lead to another VM's monitor)",
-			    path, (unsigned)st.st_uid, (unsigned)geteuid());
+	if (resolved)
+		*resolved = NULL;
 	if (!slash)
 		dir = strdup(".");
 	else if (slash == path)
@@ -110,20 +102,60 @@ int qmpc_check_path(const char *path, char *err, size_t errlen)
 		dir = strndup(path, (size_t)(slash - path));
 	if (!dir)
 		return fail(err, errlen, -ENOMEM, "out of memory");
-	v = sd_check_tree(dir, &bad, &uid);
+	/* the directories resolved once: what is checked is what is used */
+	real = realpath(dir, NULL);
+	if (!real) {
+		r = fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
+		goto out;
+	}
+	n = strlen(real) + strlen(base) + 2;
+	full = malloc(n);
+	if (!full) {
+		r = fail(err, errlen, -ENOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(full, n, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", base);
+	if (lstat(full, &st) < 0) {
+		r = fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
+		goto out;
+	}
+	r = -EPERM;
+	if (S_ISLNK(st.st_mode)) {
+		fail(err, errlen, r, "%s is a symbolic link, expected the QMP socket itself "
+		     "(a link could point qlaunch at another VM's monitor)", path);
+		goto out;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		fail(err, errlen, r, "%s is not a socket, expected QEMU's QMP socket", path);
+		goto out;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		fail(err, errlen, r, "%s belongs to uid %u, expected a socket of root or uid %u "
+		     "(another user's socket could lead to another VM's monitor)",
+		     path, (unsigned)st.st_uid, (unsigned)geteuid());
+		goto out;
+	}
+	v = sd_check_tree(real, &bad, &uid);
 	if (v < 0)
-		r = fail(err, errlen, v, "cannot use %s: %s: %s", path, bad ? bad : dir, strerror(-v));
+		r = fail(err, errlen, v, "cannot use %s: %s: %s", path, bad ? bad : real, strerror(-v));
 	else if (v == SD_OWNER)
-		r = fail(err, errlen, -EPERM, "%s is in %s, which belongs to uid %u, expected the socket in "
-			 "directories of root or uid %u only (another user could swap it for another VM's)",
-			 path, bad, uid, (unsigned)geteuid());
+		fail(err, errlen, r, "%s is in %s, which belongs to uid %u, expected the socket in "
+		     "directories of root or uid %u only (another user could swap it for another VM's)",
+		     path, bad, uid, (unsigned)geteuid());
 	else if (v != SD_SAFE)
-		r = fail(err, errlen, -EPERM, "%s is in %s, which %s may write, expected the socket in "
-			 "directories only their owner writes (another user could swap it for another VM's)",
-			 path, bad, v == SD_OTHERS_WRITABLE ? "others" : "its group");
+		fail(err, errlen, r, "%s is in %s, which %s may write, expected the socket in "
+		     "directories only their owner writes (another user could swap it for another VM's)",
+		     path, bad, v == SD_OTHERS_WRITABLE ? "others" : "its group");
 	else
 		r = 0;
+	if (r == 0 && resolved) {
+		*resolved = full;
+		full = NULL;
+	}
+out:
 	free(bad);
+	free(full);
+	free(real);
 	free(dir);
 	return r;
 }
@@ -343,18 +375,20 @@ int qmpc_attach(int fd, const char *name, int timeout_ms, struct qmpc **out,
 	return 0;
 }
 
-/* A non-blocking connect by deadline; the socket, or -errno. */
-static int connect_by(const char *path, long long deadline, char *err, size_t errlen)
+/* A non-blocking connect to real by deadline; the socket, or -errno.
+ * Messages name path. */
+static int connect_by(const char *real, const char *path, long long deadline, char *err,
+		      size_t errlen)
 {
 	struct sockaddr_un sa;
 	int fd, r;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return fail(err, errlen, -ENAMETOOLONG, "%s: path is %zu bytes, expected at most %zu "
-			    "(the limit of unix sockets)", path, strlen(path), sizeof(sa.sun_path) - 1);
-	memcpy(sa.sun_path, path, strlen(path));
+	if (strlen(real) >= sizeof(sa.sun_path))
+		return fail(err, errlen, -ENAMETOOLONG, "%s: path is %zu bytes (%s), expected at most %zu "
+			    "(the limit of unix sockets)", path, strlen(real), real, sizeof(sa.sun_path) - 1);
+	memcpy(sa.sun_path, real, strlen(real));
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return fail(err, errlen, -errno, "cannot make a socket: %s", strerror(errno));
@@ -399,12 +433,16 @@ int qmpc_connect(const char *path, int timeout_ms, struct qmpc **out, char *err,
 {
 	long long deadline = deadline_of(timeout_ms);
 	struct qmpc *q = NULL;
+	char *real = NULL;
 	int fd, r;
 
 	*out = NULL;
-	if ((r = qmpc_check_path(path, err, errlen)) < 0)
+	if ((r = qmpc_check_path(path, &real, err, errlen)) < 0)
 		return r;
-	fd = connect_by(path, deadline, err, errlen);
+	/* by the resolved name: a directory on the way that is a link could
+	 * be changed after the check, the checked ones cannot */
+	fd = connect_by(real, path, deadline, err, errlen);
+	free(real);
 	if (fd < 0)
 		return fd;
 	if (new_qmpc(fd, path, &q) < 0) {

@@ -47,10 +47,13 @@ struct qmpc;
  * if it is a socket itself (not a symbolic link), belongs to root or the
  * effective user, and sits in directories no other user could change
  * (safedir.h): otherwise another user could point qlaunch at a different
- * VM's monitor.  0, -ENOENT (nothing there, or a directory on the way
- * missing), -EPERM with the reason in err, or another -errno.
+ * VM's monitor.  The directories are resolved (realpath) once; on success
+ * *resolved (if not NULL; malloc'd, the caller frees it) is the socket's
+ * path through them, the name to connect to.  0, -ENOENT (nothing there,
+ * or a directory on the way missing), -EPERM with the reason in err, or
+ * another -errno.
  */
-int qmpc_check_path(const char *path, char *err, size_t errlen);
+int qmpc_check_path(const char *path, char **resolved, char *err, size_t errlen);
 
 /*
  * Check path (qmpc_check_path), connect, read the greeting and negotiate,

@@ -597,7 +597,7 @@ START_TEST(unsafe_paths)
 
 	snprintf(path, sizeof(path), "%s", at("real.sock"));
 	lfd = listen_at(path);
-	ck_assert_int_eq(qmpc_check_path(path, err, sizeof(err)), 0);
+	ck_assert_int_eq(qmpc_check_path(path, NULL, err, sizeof(err)), 0);
 	/* a link, even to a good socket */
 	snprintf(link, sizeof(link), "%s", at("link.sock"));
 	ck_assert_int_eq(symlink(path, link), 0);
@@ -605,9 +605,27 @@ START_TEST(unsafe_paths)
 	ck_assert_str_eq(tu_shorten(err, tu_tmpdir(), 'T'),
 			 "T/link.sock is a symbolic link, expected the QMP socket itself (a link could "
 			 "point qlaunch at another VM's monitor)");
+	/* a link on the way (a directory) is resolved, and the socket used
+	 * by its resolved name */
+	{
+		char dlink[512], via[600], *resolved = NULL;
+
+		snprintf(dlink, sizeof(dlink), "%s", at("dirlink"));
+		ck_assert_int_eq(symlink(".", dlink), 0);
+		snprintf(via, sizeof(via), "%s/real.sock", dlink);
+		ck_assert_int_eq(qmpc_check_path(via, &resolved, err, sizeof(err)), 0);
+		{
+			char *t = realpath(tu_tmpdir(), NULL);   /* $TMPDIR may be a link */
+
+			ck_assert_ptr_nonnull(t);
+			ck_assert_str_eq(tu_shorten(resolved, t, 'T'), "T/real.sock");
+			free(t);
+		}
+		free(resolved);
+	}
 	/* not a socket */
 	tu_write("file.sock", "x", 1);
-	ck_assert_int_eq(qmpc_check_path(at("file.sock"), err, sizeof(err)), -EPERM);
+	ck_assert_int_eq(qmpc_check_path(at("file.sock"), NULL, err, sizeof(err)), -EPERM);
 	ck_assert_str_eq(tu_shorten(err, tu_tmpdir(), 'T'),
 			 "T/file.sock is not a socket, expected QEMU's QMP socket");
 	/* in a directory others may write */
@@ -617,18 +635,18 @@ START_TEST(unsafe_paths)
 			 "T/real.sock is in T, which others may write, expected the socket in directories "
 			 "only their owner writes (another user could swap it for another VM's)");
 	ck_assert_int_eq(chmod(tu_tmpdir(), 0770), 0);
-	ck_assert_int_eq(qmpc_check_path(path, err, sizeof(err)), -EPERM);
+	ck_assert_int_eq(qmpc_check_path(path, NULL, err, sizeof(err)), -EPERM);
 	ck_assert_str_eq(tu_shorten(err, tu_tmpdir(), 'T'),
 			 "T/real.sock is in T, which its group may write, expected the socket in directories "
 			 "only their owner writes (another user could swap it for another VM's)");
 	/* sticky, like /tmp: others cannot swap what is ours */
 	ck_assert_int_eq(chmod(tu_tmpdir(), 01777), 0);
-	ck_assert_int_eq(qmpc_check_path(path, err, sizeof(err)), 0);
+	ck_assert_int_eq(qmpc_check_path(path, NULL, err, sizeof(err)), 0);
 	ck_assert_int_eq(chmod(tu_tmpdir(), 0700), 0);
 	/* another user's socket (only root can make one here) */
 	if (geteuid() == 0) {
 		ck_assert_int_eq(lchown(path, 65534, 65534), 0);
-		ck_assert_int_eq(qmpc_check_path(path, err, sizeof(err)), -EPERM);
+		ck_assert_int_eq(qmpc_check_path(path, NULL, err, sizeof(err)), -EPERM);
 		ck_assert_str_eq(tu_shorten(err, tu_tmpdir(), 'T'),
 				 "T/real.sock belongs to uid 65534, expected a socket of root or uid 0 "
 				 "(another user's socket could lead to another VM's monitor)");
