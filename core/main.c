@@ -73,6 +73,7 @@ struct options {
 	int timeout_ms;            /* --timeout, -1 if not given */
 	const char *qmp_command;   /* qmp COMMAND */
 	const char *qmp_args;      /* qmp COMMAND JSON, or NULL */
+	json_object *qmp_json;     /* it parsed (owned) */
 };
 
 static const char usage_text[] =
@@ -310,6 +311,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->cmd == CMD_INDEX && (o->plugin_dirs.n || o->plugin_set || o->qemu))
 		return usage_error("'index' takes its directories as arguments, "
 				   "not --plugin-dir, --plugin-set or --qemu");
+	if (o->qmp_args) {
+		char err[1024];
+
+		if (lc_parse_arguments(o->qmp_args, &o->qmp_json, err, sizeof(err)) < 0)
+			return usage_error("%s", err);
+	}
 	return -1;
 }
 
@@ -528,14 +535,10 @@ static int cmd_lifecycle(const struct options *o, const struct pset *ps,
 		.cmd = cmds[o->cmd], .config = o->config, .qmp_path = o->qmp_path,
 		.timeout_ms = o->timeout_ms, .command = o->qmp_command,
 	};
-	json_object *args = NULL;
 	struct cfg *cfg = NULL;
-	char err[1024];
 	int status = EXIT_INVALID, r;
 
-	if (o->qmp_args && lc_parse_arguments(o->qmp_args, &args, err, sizeof(err)) < 0)
-		return usage_error("%s", err);
-	rq.args = args;
+	rq.args = o->qmp_json;
 	if (o->config) {
 		if ((r = inc_load(o->config, dg, &cfg)) < 0) {
 			dg->oom |= r == -ENOMEM;
@@ -547,7 +550,6 @@ static int cmd_lifecycle(const struct options *o, const struct pset *ps,
 	}
 	status = lc_run(&rq, dg);
 out:
-	json_object_put(args);
 	cfg_free(cfg);
 	return status;
 }
@@ -637,5 +639,6 @@ out:
 	pset_release(&ps);
 	sv_release(&o.plugin_dirs);
 	sv_release(&o.fd_bindings);
+	json_object_put(o.qmp_json);
 	return status;
 }
