@@ -16,6 +16,7 @@ strace"
 PACKAGES="$PACKAGES cpio kmod qemu-utils e2fsprogs ovmf xorriso isolinux syslinux-common"
 # tests/cli.test runs the bash completion as bash would, on bash-completion.
 PACKAGES="$PACKAGES bash-completion"
+PACKAGES="$PACKAGES libjson-c-dev"  # the QMP client (core/qmpc.c)
 
 missing=
 for p in $PACKAGES; do
