@@ -39,6 +39,16 @@
 #                    port 80 and keep running (the host stops QEMU)
 #     cdrom          print "QLGUEST: booted from cdrom nonce=ql.nonce"
 #     hdboot         print "QLGUEST: booted from hard disk nonce=ql.nonce"
+#     tables         what the machine's tables and firmware show, a line
+#                    each: "QLGUEST: numa nodes=node0 node1" (the nodes in
+#                    /sys/devices/system/node) and "QLGUEST: numa nodeN
+#                    cpus=LIST" per node, "QLGUEST: dmi KEY=VALUE" for
+#                    sys_vendor, product_name and product_serial
+#                    (/sys/class/dmi/id: SMBIOS type 1), "QLGUEST: fw_cfg
+#                    NAME=TEXT" per item opt/org.qlaunch/NAME (qemu_fw_cfg's
+#                    by_name/.../raw), "QLGUEST: acpi SIG=TEXT" per ACPI
+#                    table QL* (its body after the 36-byte header), and
+#                    "QLGUEST: tpm NAME version=N" per /sys/class/tpm device
 #   Every boot prints "QLGUEST: boot" first, "QLGUEST: firmware=efi" or
 #   "firmware=bios", and "QLGUEST: done" before 'poweroff -f'.
 #   Failures print "QLGUEST: error: ...".
@@ -59,9 +69,10 @@ cache=${QLAUNCH_GUEST_CACHE:-$out/cache}
 
 # Modules the initramfs loads, with their dependencies (in this order):
 # virtio-pci, -blk, -net, -scsi; SCSI disks and CD-ROMs; ISO 9660; the
-# PIIX IDE controller of the pc machine.  Built into the cloud kernel:
-# ext4, nvme.  Absent from it: AHCI (q35's SATA/IDE controller), USB.
-MODULES="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod isofs ata_piix"
+# PIIX IDE controller of the pc machine; QEMU's fw_cfg in sysfs.  Built
+# into the cloud kernel: ext4, nvme, DMI in sysfs, NUMA, TPM TIS and CRB.
+# Absent from it: AHCI (q35's SATA/IDE controller), USB.
+MODULES="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod isofs ata_piix qemu_fw_cfg"
 
 # --- up to date? -----------------------------------------------------------
 want=$(cksum <"$self" | cut -d' ' -f1)
@@ -250,6 +261,24 @@ for a in "$@"; do
 		;;
 	cdrom) say "booted from cdrom nonce=$ql_nonce" ;;
 	hdboot) say "booted from hard disk nonce=$ql_nonce" ;;
+	tables)
+		say "numa nodes=$(cd /sys/devices/system/node && echo node[0-9]*)"
+		for d in /sys/devices/system/node/node[0-9]*; do
+			say "numa ${d##*/} cpus=$(cat "$d/cpulist")"
+		done
+		for k in sys_vendor product_name product_serial; do
+			say "dmi $k=$(cat /sys/class/dmi/id/$k 2>/dev/null)"
+		done
+		for d in /sys/firmware/qemu_fw_cfg/by_name/opt/org.qlaunch/*; do
+			[ -f "$d/raw" ] && say "fw_cfg ${d##*/}=$(cat "$d/raw")"
+		done
+		for t in /sys/firmware/acpi/tables/QL*; do
+			[ -f "$t" ] && say "acpi ${t##*/}=$(tail -c +37 "$t")"
+		done
+		for t in /sys/class/tpm/tpm*; do
+			[ -e "$t" ] && say "tpm ${t##*/} version=$(cat "$t/tpm_version_major" 2>/dev/null)"
+		done
+		;;
 	*) say "error: unknown action $a" ;;
 	esac
 done
