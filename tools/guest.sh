@@ -37,6 +37,9 @@
 #                    URL ql.url (first line of the body)
 #     httpd          bring up eth0, serve a page "qlguest nonce=ql.nonce" on
 #                    port 80 and keep running (the host stops QEMU)
+#     dhcp           ask QEMU's user networking for a DHCP lease on eth0,
+#                    print "QLGUEST: dhcp ip=ADDRESS search=DOMAINS" (the
+#                    domain search list, option 119, blank-separated)
 #     cdrom          print "QLGUEST: booted from cdrom nonce=ql.nonce"
 #     hdboot         print "QLGUEST: booted from hard disk nonce=ql.nonce"
 #     tables         what the machine's tables and firmware show, a line
@@ -44,7 +47,9 @@
 #                    /sys/devices/system/node) and "QLGUEST: numa nodeN
 #                    cpus=LIST" per node, "QLGUEST: dmi KEY=VALUE" for
 #                    sys_vendor, product_name and product_serial
-#                    (/sys/class/dmi/id: SMBIOS type 1), "QLGUEST: fw_cfg
+#                    (/sys/class/dmi/id: SMBIOS type 1), "QLGUEST: dmi
+#                    oem=S1|S2..." per SMBIOS type 11 (OEM strings, from
+#                    /sys/firmware/dmi/entries), "QLGUEST: fw_cfg
 #                    NAME=TEXT" per item opt/org.qlaunch/NAME (qemu_fw_cfg's
 #                    by_name/.../raw), "QLGUEST: acpi SIG=TEXT" per ACPI
 #                    table QL* (its body after the 36-byte header), and
@@ -259,6 +264,16 @@ for a in "$@"; do
 			exec httpd -f -p 80 -h /www
 		}
 		;;
+	dhcp)
+		# udhcpc runs /bin/ql-dhcp with the lease in its environment
+		if wait_for -e /sys/class/net/eth0; then
+			ip link set eth0 up
+			timeout 20 udhcpc -i eth0 -n -q -f -s /bin/ql-dhcp >/dev/null 2>&1 ||
+				say "error: no DHCP lease"
+		else
+			say "error: no eth0"
+		fi
+		;;
 	cdrom) say "booted from cdrom nonce=$ql_nonce" ;;
 	hdboot) say "booted from hard disk nonce=$ql_nonce" ;;
 	tables)
@@ -268,6 +283,13 @@ for a in "$@"; do
 		done
 		for k in sys_vendor product_name product_serial; do
 			say "dmi $k=$(cat /sys/class/dmi/id/$k 2>/dev/null)"
+		done
+		# SMBIOS type 11: the structure's strings, after its formatted
+		# area (as long as its second byte says), NULs as '|'
+		for e in /sys/firmware/dmi/entries/11-*; do
+			[ -f "$e/raw" ] || continue
+			len=$(od -An -tu1 -j1 -N1 "$e/raw" | tr -d ' ')
+			say "dmi oem=$(tail -c +$((len + 1)) "$e/raw" | tr '\0' '|' | sed 's/|*$//')"
 		done
 		for d in /sys/firmware/qemu_fw_cfg/by_name/opt/org.qlaunch/*; do
 			[ -f "$d/raw" ] && say "fw_cfg ${d##*/}=$(cat "$d/raw")"
@@ -287,6 +309,13 @@ sync
 poweroff -f
 EOF
 chmod 755 "$r/init"
+cat >"$r/bin/ql-dhcp" <<'EOF'
+#!/bin/sh
+# udhcpc's script in the qlaunch test guest (written by tools/guest.sh)
+[ "$1" = bound ] && echo "QLGUEST: dhcp ip=$ip search=$search" >/dev/console
+exit 0
+EOF
+chmod 755 "$r/bin/ql-dhcp"
 (cd "$r" && find . | sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 >"$work/new/initrd.gz"
 cp "$work/pkg/boot/vmlinuz-$kver" "$work/new/vmlinuz"
 cp "$busybox" "$work/new/busybox"
