@@ -40,6 +40,8 @@
 #     dhcp           ask QEMU's user networking for a DHCP lease on eth0,
 #                    print "QLGUEST: dhcp ip=ADDRESS search=DOMAINS" (the
 #                    domain search list, option 119, blank-separated)
+#     panic          print "QLGUEST: panic now" and crash the kernel (sysrq c;
+#                    a pvpanic-pci device tells QEMU)
 #     cdrom          print "QLGUEST: booted from cdrom nonce=ql.nonce"
 #     hdboot         print "QLGUEST: booted from hard disk nonce=ql.nonce"
 #     tables         what the machine's tables and firmware show, a line
@@ -74,10 +76,12 @@ cache=${QLAUNCH_GUEST_CACHE:-$out/cache}
 
 # Modules the initramfs loads, with their dependencies (in this order):
 # virtio-pci, -blk, -net, -scsi; SCSI disks and CD-ROMs; ISO 9660; the
-# PIIX IDE controller of the pc machine; QEMU's fw_cfg in sysfs.  Built
+# PIIX IDE controller of the pc machine; QEMU's fw_cfg in sysfs; the
+# pvpanic-pci device that tells QEMU of a kernel panic.  Built
 # into the cloud kernel: ext4, nvme, DMI in sysfs, NUMA, TPM TIS and CRB.
 # Absent from it: AHCI (q35's SATA/IDE controller), USB.
-MODULES="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod isofs ata_piix qemu_fw_cfg"
+MODULES="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod isofs ata_piix qemu_fw_cfg
+pvpanic_pci"
 
 # --- up to date? -----------------------------------------------------------
 want=$(cksum <"$self" | cut -d' ' -f1)
@@ -273,6 +277,10 @@ for a in "$@"; do
 		else
 			say "error: no eth0"
 		fi
+		;;
+	panic)
+		say "panic now"
+		echo c >/proc/sysrq-trigger
 		;;
 	cdrom) say "booted from cdrom nonce=$ql_nonce" ;;
 	hdboot) say "booted from hard disk nonce=$ql_nonce" ;;
