@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fds.h"
+#include "include.h"
 #include "qemu.h"
 #include "section.h"
 #include "value.h"
@@ -23,12 +24,29 @@ struct step {
 	ql_emit_fn *emit;                /* NULL: the generic emitter */
 };
 
+/* [include] is consumed by inc_load, which merges the bases it names: a
+ * config loaded without it still has one, and must not build as if the
+ * bases were there. */
+static const struct ql_key include_keys[] = {
+	{ .name = "path", .kind = QL_KEY_STRING },
+	{ .name = "remove", .kind = QL_KEY_STRING },
+	{ .name = "unset", .kind = QL_KEY_STRING },
+	{ .name = NULL },
+};
+
+static int include_emit(struct ql_ctx *ctx, const struct ql_host_api *api)
+{
+	return api->error(ctx, NULL, "[include] was not read when the file was loaded; please report this");
+}
+
 /* The core's own section types; [qemu] is emitted in three steps. */
 const struct ql_section_type bld_core_types[] = {
 	{ .name = QEMU_SECTION, .flags = QL_SECTION_SINGLE, .order = QL_ORDER_NAME,
 	  QL_KEYS(qemu_keys), .emit = qemu_emit_name },
 	{ .name = FD_SECTION, .flags = QL_SECTION_MULTI, .order = QL_ORDER_ADD_FD,
 	  QL_KEYS(fd_keys), .emit = fd_emit },
+	{ .name = INC_SECTION, .flags = QL_SECTION_SINGLE, .order = QL_ORDER_NAME,
+	  QL_KEYS(include_keys), .emit = include_emit },
 	{ .name = NULL },
 };
 
@@ -181,12 +199,23 @@ int bld_launch(struct cfg *cfg, const struct plg_set *plugins,
 		goto out;
 	if (qemu_binary(cfg, qemu_sec, default_binary, dg, &binary) < 0)
 		r = -EINVAL;
-	for (size_t i = 0; i < nsteps; i++)
+	out->parts = calloc(nsteps + 1, sizeof(*out->parts));
+	if (!out->parts) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nsteps; i++) {
+		size_t start = st.argv.n;
+
 		if (host_emit(&st, steps[i].sec, steps[i].type, &checks[steps[i].index],
 			      steps[i].emit) == -ENOMEM) {
 			r = -ENOMEM;
 			goto out;
 		}
+		if (st.argv.n > start)   /* argv[0] will be the binary */
+			out->parts[out->nparts++] = (struct launch_part){ steps[i].sec, start + 1,
+									  st.argv.n + 1 };
+	}
 	if (host_check_refs(&st, cfg) == -ENOMEM) {
 		r = -ENOMEM;
 		goto out;
@@ -239,4 +268,7 @@ void launch_release(struct launch *l)
 	sv_release(&l->created);
 	fdp_release(&l->fds);
 	ar_release(&l->strings);
+	free(l->parts);
+	l->parts = NULL;
+	l->nparts = 0;
 }

@@ -19,6 +19,13 @@
 #include "host.h"
 #include "plugin.h"
 
+/* The words of argv one emit step of sec wrote: argv[start] up to
+ * argv[end] (exclusive).  The [qemu] section has up to three. */
+struct launch_part {
+	const struct cfg_section *sec;
+	size_t start, end;
+};
+
 struct launch {
 	struct strv argv;   /* argv[0] is the QEMU binary */
 	struct fdp_table fds; /* slot i is to become fd fdp_number(i) (its fd
@@ -27,6 +34,9 @@ struct launch {
 			      * exec fails (fdt_unlink) */
 	struct arena strings; /* what the host API's format made: the plugins'
 			       * fd args among them live as long as the launch */
+	struct launch_part *parts; /* the steps that wrote words, in argv order
+				    * (their sections are the config's) */
+	size_t nparts;
 };
 
 /* Section types owned by the core ([qemu], [fd.NAME]), name-terminated;

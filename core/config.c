@@ -19,7 +19,8 @@
 
 /* State of one scan over the file's bytes. */
 struct scan {
-	const char *path;
+	const char *path;     /* for messages */
+	const char *open_path;
 	struct diag *dg;
 	struct cfg *cfg;
 	struct strmap seen;   /* lower-case "type.id" and "type.id:key" -> line */
@@ -294,6 +295,7 @@ static void scan_key(struct scan *sc, char *line, unsigned lineno)
 	keys[sec->nkeys].value = NULL;
 	keys[sec->nkeys].line = lineno;
 	keys[sec->nkeys].file = NULL;
+	keys[sec->nkeys].is_default = 0;
 	if (!keys[sec->nkeys].name) {
 		sc->oom = 1;
 		return;
@@ -374,7 +376,7 @@ static int read_config(struct scan *sc, char **out, size_t *outlen)
 	size_t len = 0;
 	int fd, r = -EINVAL;
 
-	fd = open(sc->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = open(sc->open_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		r = -errno;
 		dg_error(sc->dg, sc->path, 0, NULL, NULL, "cannot open: %s", strerror(errno));
@@ -397,6 +399,8 @@ static int read_config(struct scan *sc, char **out, size_t *outlen)
 			 (long long)st.st_size, CFG_MAX_SIZE);
 		goto out;
 	}
+	sc->cfg->dev = st.st_dev;
+	sc->cfg->ino = st.st_ino;
 	r = io_read_all(fd, (size_t)st.st_size, &buf, &len);
 	if (r == -EFBIG) {
 		r = -EINVAL;
@@ -521,15 +525,33 @@ mismatch:
 
 int cfg_load(const char *path, struct diag *dg, struct cfg **out)
 {
-	struct scan sc = { .path = path, .dg = dg, .seen = STRMAP_INIT, .names = ARENA_INIT };
+	return cfg_load_as(path, path, dg, out);
+}
+
+struct cfg *cfg_new(const char *path)
+{
+	struct cfg *cfg = calloc(1, sizeof(*cfg));
+
+	if (cfg && !(cfg->path = strdup(path))) {
+		free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+int cfg_load_as(const char *open_path, const char *path, struct diag *dg,
+		struct cfg **out)
+{
+	struct scan sc = { .path = path, .open_path = open_path, .dg = dg,
+			   .seen = STRMAP_INIT, .names = ARENA_INIT };
 	dictionary *d = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int r;
 
 	*out = NULL;
-	sc.cfg = calloc(1, sizeof(*sc.cfg));
-	if (!sc.cfg || !(sc.cfg->path = strdup(path))) {
+	sc.cfg = cfg_new(path);
+	if (!sc.cfg) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -544,7 +566,7 @@ int cfg_load(const char *path, struct diag *dg, struct cfg **out)
 	if (r < 0)
 		goto out;
 	iniparser_set_error_callback(quiet_errback);
-	d = ini_load(path, buf, len);
+	d = ini_load(open_path, buf, len);
 	if (!d) {
 		r = dg_error(dg, path, 0, NULL, NULL, "iniparser could not parse the file");
 		goto out;
@@ -562,6 +584,42 @@ out:
 	ar_release(&sc.names);
 	cfg_free(sc.cfg);
 	return r;
+}
+
+const char *cfg_intern_file(struct cfg *cfg, const char *file)
+{
+	if (!file)
+		return NULL;
+	for (size_t i = 0; i < cfg->files.n; i++)
+		if (strcmp(cfg->files.v[i], file) == 0)
+			return cfg->files.v[i];
+	if (sv_push(&cfg->files, file) < 0)
+		return NULL;
+	return cfg->files.v[cfg->files.n - 1];
+}
+
+int cfg_copy_section(struct cfg *cfg, const struct cfg_section *src,
+		     const char *file, struct cfg_section **out)
+{
+	struct cfg_section *secs = grow(cfg->sections, cfg->nsections, sizeof(*secs));
+	struct cfg_section *sec;
+
+	if (!secs)
+		return -ENOMEM;
+	cfg->sections = secs;
+	sec = &secs[cfg->nsections];
+	memset(sec, 0, sizeof(*sec));
+	sec->name = ar_strdup(&cfg->strings, src->name);
+	sec->type = ar_strdup(&cfg->strings, src->type);
+	if (!sec->name || !sec->type)
+		return -ENOMEM;
+	if (src->id)
+		sec->id = sec->name + (src->id - src->name);
+	sec->line = src->line;
+	sec->file = file;
+	cfg->nsections++;
+	*out = sec;
+	return 0;
 }
 
 int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
@@ -600,6 +658,7 @@ int cfg_add_key(struct cfg *cfg, struct cfg_section *sec, const char *name,
 	k->value = ar_strdup(&cfg->strings, value);
 	k->line = line;
 	k->file = file;
+	k->is_default = 0;
 	if (!k->name || !k->value)
 		return -ENOMEM;
 	sec->nkeys++;
@@ -625,6 +684,7 @@ int cfg_set_key(struct cfg *cfg, const char *type, const char *key,
 		return -ENOMEM;
 	k->file = file;
 	k->line = 0;
+	k->is_default = 0;
 	return 0;
 }
 
@@ -655,6 +715,7 @@ void cfg_free(struct cfg *cfg)
 		free(cfg->sections[s].keys);
 	free(cfg->sections);
 	ar_release(&cfg->strings);
+	sv_release(&cfg->files);
 	free(cfg->path);
 	free(cfg);
 }

@@ -13,9 +13,11 @@
 #define QL_CONFIG_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "strbuf.h"
 
 /* Longest physical line iniparser 4.1 reads, without the newline (the sum
  * over lines joined with a trailing backslash). */
@@ -29,8 +31,11 @@ struct cfg_key {
 	char *name;     /* lower case, as iniparser folds it */
 	char *value;    /* as iniparser returns it (quotes removed) */
 	unsigned line;
-	const char *file; /* where it came from if not the config (a plugin
-			   * set's defaults), else NULL; see cfg_where */
+	const char *file; /* where it came from if not the config itself (a
+			   * base file it includes, a plugin set, an
+			   * option), else NULL; see cfg_where */
+	unsigned char is_default; /* a plugin set's default: yields to a
+				   * family that says the same at length */
 };
 
 struct cfg_section {
@@ -41,6 +46,7 @@ struct cfg_section {
 	const char *file; /* as in cfg_key */
 	struct cfg_key *keys;
 	size_t nkeys;
+	unsigned char removed; /* [include] remove dropped it (while merging) */
 };
 
 struct cfg {
@@ -48,6 +54,9 @@ struct cfg {
 	struct arena strings; /* every name and value of the sections below */
 	struct cfg_section *sections; /* in file order */
 	size_t nsections;
+	struct strv files;    /* the other files named by file fields */
+	dev_t dev;            /* the file read, as fstat saw it */
+	ino_t ino;
 };
 
 /*
@@ -56,6 +65,23 @@ struct cfg {
  * is returned; *out is left NULL.
  */
 int cfg_load(const char *path, struct diag *dg, struct cfg **out);
+
+/* The same, but open open_path and name it path in messages (a resolved
+ * name for one whose directories another user could change). */
+int cfg_load_as(const char *open_path, const char *path, struct diag *dg,
+		struct cfg **out);
+
+/* An empty config named path (for merging into).  NULL if out of memory. */
+struct cfg *cfg_new(const char *path);
+
+/* A copy of file, kept by cfg, for file fields (NULL stays NULL).  The
+ * same name gives the same pointer.  NULL if out of memory. */
+const char *cfg_intern_file(struct cfg *cfg, const char *file);
+
+/* Append a copy of src's header (name, type, id, line; not its keys) with
+ * this file field.  Takes no section pointers across it.  0 or -ENOMEM. */
+int cfg_copy_section(struct cfg *cfg, const struct cfg_section *src,
+		     const char *file, struct cfg_section **out);
 
 /* The file a key of sec (or, if k is NULL, sec itself) came from: a plugin
  * set's file, or deflt (the config's path). */

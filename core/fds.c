@@ -61,14 +61,14 @@ static int read_decl(const struct cfg *cfg, const struct cfg_section *sec,
 	d->fdset = -1;
 	d->has_source = inherit || path;
 	if (inherit && path)
-		r = dg_error(dg, cfg->path, path->line, sec->name, "path",
+		r = dg_error(dg, cfg_origin(sec, path, cfg->path), path->line, sec->name, "path",
 			     "an fd comes from inherit or path, expected one of them");
 	if (inherit) {
 		if (val_uint(inherit->value, &v) < 0 || v > INT_MAX)
-			r = dg_error(dg, cfg->path, inherit->line, sec->name, "inherit",
+			r = dg_error(dg, cfg_origin(sec, inherit, cfg->path), inherit->line, sec->name, "inherit",
 				     "invalid fd '%s', expected a whole number from 3 up", inherit->value);
 		else if (v < 3)
-			r = dg_error(dg, cfg->path, inherit->line, sec->name, "inherit",
+			r = dg_error(dg, cfg_origin(sec, inherit, cfg->path), inherit->line, sec->name, "inherit",
 				     "fd %llu is stdin, stdout or stderr, expected an fd from 3 up",
 				     (unsigned long long)v);
 		else
@@ -76,11 +76,11 @@ static int read_decl(const struct cfg *cfg, const struct cfg_section *sec,
 	}
 	if (path) {
 		if (!*path->value)
-			r = dg_error(dg, cfg->path, path->line, sec->name, "path",
+			r = dg_error(dg, cfg_origin(sec, path, cfg->path), path->line, sec->name, "path",
 				     "empty path, expected a file name");
 		d->path = path->value;
 		if (!mode)
-			r = dg_error(dg, cfg->path, path->line, sec->name, "path",
+			r = dg_error(dg, cfg_origin(sec, path, cfg->path), path->line, sec->name, "path",
 				     "a file needs mode, expected mode = r, w, rw or append too");
 	}
 	if (mode) {
@@ -89,17 +89,17 @@ static int read_decl(const struct cfg *cfg, const struct cfg_section *sec,
 		for (i = 0; modes[i] && strcmp(modes[i], mode->value) != 0; i++)
 			;
 		if (!modes[i])
-			r = dg_error(dg, cfg->path, mode->line, sec->name, "mode",
+			r = dg_error(dg, cfg_origin(sec, mode, cfg->path), mode->line, sec->name, "mode",
 				     "invalid mode '%s', expected r, w, rw or append", mode->value);
 		else if (!path)
-			r = dg_error(dg, cfg->path, mode->line, sec->name, "mode",
+			r = dg_error(dg, cfg_origin(sec, mode, cfg->path), mode->line, sec->name, "mode",
 				     "mode applies to path only, expected path too");
 		else
 			d->oflags = mode_flags[i];
 	}
 	if (fdset) {
 		if (val_uint(fdset->value, &v) < 0 || v > INT_MAX)
-			r = dg_error(dg, cfg->path, fdset->line, sec->name, "fdset",
+			r = dg_error(dg, cfg_origin(sec, fdset, cfg->path), fdset->line, sec->name, "fdset",
 				     "invalid fd set '%s', expected a whole number from 0 to %d",
 				     fdset->value, INT_MAX);
 		else
@@ -188,10 +188,10 @@ int fdt_build(const struct cfg *cfg, const struct strv *bindings,
 		const struct fd_decl *d = &out->v[i];
 
 		if (!d->has_source && d->inherit < 0)
-			r = dg_error(dg, cfg->path, d->sec->line, d->sec->name, NULL,
+			r = dg_error(dg, cfg_origin(d->sec, NULL, cfg->path), d->sec->line, d->sec->name, NULL,
 				     "no fd, expected inherit = N, path = FILE, or --fd %s=N", d->sec->id);
 		else if (d->inherit >= 0 && !fd_is_open(d->inherit))
-			r = dg_error(dg, cfg->path, d->sec->line, d->sec->name, NULL,
+			r = dg_error(dg, cfg_origin(d->sec, NULL, cfg->path), d->sec->line, d->sec->name, NULL,
 				     "fd %d is not open, expected qlaunch to be started with it", d->inherit);
 	}
 	return r;
@@ -228,7 +228,7 @@ static int expand_value(const struct cfg *cfg, const struct cfg_section *sec,
 		nlen = colon ? (size_t)(end - colon - 1) : 0;
 		if (!end || !colon || (size_t)(colon - ref - 2) >= sizeof(kind) ||
 		    nlen == 0 || nlen >= sizeof(name)) {
-			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+			r = dg_error(dg, cfg_origin(sec, k, cfg->path), k->line, sec->name, k->name,
 				     "malformed reference in '%s', expected ${fd:NAME} or ${fdset:NAME} (write $${ for a literal ${)",
 				     k->value);
 			break;
@@ -238,18 +238,18 @@ static int expand_value(const struct cfg *cfg, const struct cfg_section *sec,
 		memcpy(name, colon + 1, nlen);
 		name[nlen] = '\0';
 		if (strcmp(kind, "fd") != 0 && strcmp(kind, "fdset") != 0) {
-			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+			r = dg_error(dg, cfg_origin(sec, k, cfg->path), k->line, sec->name, k->name,
 				     "unknown reference ${%s:%s}, expected ${fd:NAME} or ${fdset:NAME}", kind, name);
 			break;
 		}
 		d = find(t, name);
 		if (!d) {
-			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+			r = dg_error(dg, cfg_origin(sec, k, cfg->path), k->line, sec->name, k->name,
 				     "${%s:%s} names no fd, expected the NAME of an [fd.NAME] section", kind, name);
 			break;
 		}
 		if (kind[2] == 's' && d->fdset < 0) {
-			r = dg_error(dg, cfg->path, k->line, sec->name, k->name,
+			r = dg_error(dg, cfg_origin(sec, k, cfg->path), k->line, sec->name, k->name,
 				     "${fdset:%s}: [fd.%s] has no fdset, expected fdset = S in it", name, name);
 			break;
 		}

@@ -431,7 +431,7 @@ static int h_peek(struct ql_ctx *ctx, const char *type, const char *id, const ch
 	if (!k)
 		return 0;
 	*value = k->value;
-	return k->file ? 2 : 1;        /* k->file: a plugin set's default */
+	return k->is_default ? 2 : 1;
 }
 
 static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template_path,
@@ -449,6 +449,16 @@ static int h_seed_file(struct ql_ctx *ctx, const char *key, const char *template
 		return -ENOMEM;
 	k = key ? cfg_key_find(ctx->sec, key) : NULL;
 	return seed_add(&ctx->st->seeds, t, p, ctx->sec, k ? k->name : NULL);
+}
+
+static const char *h_suggest(struct ql_ctx *ctx, const char *word, const char *const *candidates)
+{
+	NEED_CTX(ctx, NULL);
+	if (!word || !candidates) {
+		h_error(ctx, NULL, "plugin bug: suggest without a word or candidates");
+		return NULL;
+	}
+	return val_suggest(word, candidates);
 }
 
 const struct ql_host_api host_api = {
@@ -482,6 +492,7 @@ const struct ql_host_api host_api = {
 	.counter = h_counter,
 	.peek = h_peek,
 	.seed_file = h_seed_file,
+	.suggest = h_suggest,
 };
 
 int host_emit(struct host_state *st, const struct cfg_section *sec,

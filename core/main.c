@@ -20,7 +20,9 @@
 #include "desc.h"
 #include "diag.h"
 #include "exec.h"
+#include "explain.h"
 #include "fds.h"
+#include "include.h"
 #include "output.h"
 #include "plgindex.h"
 #include "plugin.h"
@@ -52,6 +54,7 @@ struct options {
 	size_t nnames;
 	enum out_format format;
 	int format_set;
+	int explain;               /* print --explain */
 };
 
 static const char usage_text[] =
@@ -75,6 +78,8 @@ static const char usage_text[] =
 	"                         " DEFAULT_PLUGIN_SET "\n"
 	"  -0, --null             print: one argument per NUL-terminated word\n"
 	"  -j, --json             print: a JSON array of strings\n"
+	"  -e, --explain          print: each option after the section and the\n"
+	"                         file and line of each key that made it\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and plugin ABI and exit\n"
 	"\n"
@@ -97,10 +102,17 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Like a compiler, stop after this many messages: a file that is not a
+ * config at all (or a wrong --plugin-set) is clear from the first ones. */
+#define MAX_SHOWN 50
+
 static void print_diag(const struct diag *dg)
 {
-	for (size_t i = 0; i < dg->msgs.n; i++)
+	for (size_t i = 0; i < dg->msgs.n && i < MAX_SHOWN; i++)
 		fprintf(stderr, "%s\n", dg->msgs.v[i]);
+	if (dg->msgs.n > MAX_SHOWN)
+		fprintf(stderr, "qlaunch: %zu more errors not shown (%zu in all)\n",
+			dg->msgs.n - MAX_SHOWN, dg->msgs.n);
 	if (dg->oom)
 		fputs("qlaunch: out of memory\n", stderr);
 }
@@ -123,6 +135,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "allow-unsafe-plugins", no_argument, NULL, 'U' },
 		{ "null", no_argument, NULL, '0' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -134,7 +147,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c, nargs;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":P:f:q:s:0jhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":P:f:q:s:0jehV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (!*optarg)
@@ -159,9 +172,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case '0':
 		case 'j':
+		case 'e':
 			if (o->format_set)
-				return usage_error("--null and --json exclude each other");
+				return usage_error("--null, --json and --explain exclude each other");
 			o->format = c == '0' ? OUT_NULL : OUT_JSON;
+			o->explain = c == 'e';
 			o->format_set = 1;
 			break;
 		case 'h':
@@ -196,7 +211,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->config = argv[optind + 1];
 	}
 	if (o->format_set && o->cmd != CMD_PRINT)
-		return usage_error("--null and --json apply to 'print' only");
+		return usage_error("--null, --json and --explain apply to 'print' only");
 	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX))
 		return usage_error("--fd applies to 'print', 'check' and 'run' only");
 	if (o->cmd == CMD_INDEX && (o->plugin_dirs.n || o->plugin_set || o->qemu))
@@ -344,7 +359,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
 		[CMD_RUN] = QL_MODE_RUN,
 	};
-	struct launch l = { STRV_INIT, FDP_TABLE_INIT, STRV_INIT, ARENA_INIT };
+	struct launch l = { STRV_INIT, FDP_TABLE_INIT, STRV_INIT, ARENA_INIT, NULL, 0 };
 	struct strbuf out = STRBUF_INIT;
 	struct cfg *cfg = NULL;
 	size_t bad = 0;
@@ -352,11 +367,12 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 
 	static const char *const core_single[] = { QEMU_SECTION, NULL };
 
-	if ((r = cfg_load(o->config, dg, &cfg)) < 0) {
+	if ((r = inc_load(o->config, dg, &cfg)) < 0) {
 		dg->oom |= r == -ENOMEM;
 		goto out;
 	}
-	/* command line > config file > plugin-set defaults > built-in */
+	/* command line > config file > its base files > plugin-set defaults
+	 * > built-in */
 	if (pset_apply(ps, set, core_single, cfg, dg) < 0 ||
 	    (o->qemu && cfg_set_key(cfg, QEMU_SECTION, "binary", o->qemu, "--qemu") < 0))
 		goto out;
@@ -378,7 +394,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 		status = 0;
 		break;
 	case CMD_PRINT:
-		r = out_render(&l.argv, o->format, &out, &bad);
+		r = o->explain ? xp_explain(&l, cfg, &out) : out_render(&l.argv, o->format, &out, &bad);
 		if (r == -EILSEQ)
 			dg_error(dg, o->config, 0, NULL, NULL,
 				 "argument %zu is not valid UTF-8 and cannot be printed as JSON; use --null", bad);

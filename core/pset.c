@@ -114,9 +114,12 @@ static int fill(const struct pset *ps, const struct cfg_section *def,
 	int r = 0;
 
 	for (size_t k = 0; k < def->nkeys && r == 0; k++)
-		if (!cfg_key_find(sec, def->keys[k].name))
+		if (!cfg_key_find(sec, def->keys[k].name)) {
 			r = cfg_add_key(cfg, sec, def->keys[k].name, def->keys[k].value,
 					ps->path, def->keys[k].line);
+			if (r == 0)
+				sec->keys[sec->nkeys - 1].is_default = 1;
+		}
 	return r;
 }
 

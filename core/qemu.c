@@ -111,7 +111,7 @@ static int yields(struct ql_ctx *ctx, const struct ql_host_api *api, const char 
 	const struct cfg_key *k = cfg_key_find(ctx->sec, key);
 	const char *v;
 
-	if (!k || !k->file)
+	if (!k || !k->is_default)
 		return 0;
 	return long_key ? api->peek(ctx, type, NULL, long_key, &v) > 0
 			: api->peek(ctx, type, NULL, NULL, NULL) > 0;

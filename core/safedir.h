@@ -11,6 +11,18 @@ enum sd_verdict {
 	SD_OWNER,           /* a directory belongs to another user */
 	SD_GROUP_WRITABLE,  /* a directory its group may write (not sticky) */
 	SD_OTHERS_WRITABLE, /* a directory others may write (not sticky) */
+	SD_ENTRY_OWNER,     /* a link or file of another user in a sticky
+			     * directory others may write */
+	SD_FILE_OWNER,      /* the file belongs to another user */
+	SD_FILE_WRITABLE,   /* the file's group or others may write it */
+	SD_NOT_REGULAR,     /* the file is not a regular file */
+};
+
+/* Where sd_open_file found a fault. */
+struct sd_fault {
+	char *where;        /* the directory, link or file, as reached (free it) */
+	unsigned uid;       /* its owner */
+	unsigned mode;      /* its mode */
 };
 
 /*
@@ -22,5 +34,21 @@ enum sd_verdict {
  * be resolved or a directory not be read (*bad names it).
  */
 int sd_check_tree(const char *dir, char **bad, unsigned *uid);
+
+/*
+ * Open path to read a file that only root and the effective user could
+ * have put there or changed, walking it one name at a time without
+ * letting the kernel follow anything: every directory passed (from /, so
+ * the current directory's ancestors too for a relative path) must pass
+ * sd_check_tree's rule; a symbolic link is followed only if its directory
+ * is one that only trusted owners write, or it is root's or the user's
+ * own; in a sticky directory others may write, the file too must be root's
+ * or the user's.  The file must be a regular file of root or the user
+ * that neither group nor others may write.  Returns 0 with the fd in
+ * *fd (O_RDONLY, close-on-exec) and *via_link set if the file's own name
+ * was a symbolic link; or an enum sd_verdict > 0 with *f filled; or -errno
+ * (f->where names what could not be reached; free it in every case).
+ */
+int sd_open_file(const char *path, int *fd, int *via_link, struct sd_fault *f);
 
 #endif

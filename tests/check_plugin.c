@@ -105,11 +105,11 @@ START_TEST(broken_plugins_named_clearly)
 {
 	ck_load_error("tnosym", "D/tnosym.so: not a qlaunch plugin: it does not export ql_plugin_v2");
 	ck_load_error("tmagic", "D/tmagic.so: not a qlaunch plugin: descriptor ql_plugin_v2 has magic 0xdeadbeef, expected 0x514c504c");
-	ck_load_error("tabi3", "D/tabi3.so: plugin built for ABI 3.1 (it exports ql_plugin_v3), this qlaunch supports ABI 2.1 (ql_plugin_v2): port it to ABI 2 (see qlaunch-plugin(7)) and rebuild it");
+	ck_load_error("tabi3", "D/tabi3.so: plugin built for ABI 3.2 (it exports ql_plugin_v3), this qlaunch supports ABI 2.2 (ql_plugin_v2): port it to ABI 2 (see qlaunch-plugin(7)) and rebuild it");
 	ck_load_error("tfuture", "D/tfuture.so: plugin uses members of its descriptor from ABI 2.99 that this "
-		      "qlaunch (ABI 2.1) does not know, expected them unset; upgrade qlaunch");
+		      "qlaunch (ABI 2.2) does not know, expected them unset; upgrade qlaunch");
 	/* built from the 0.1 SDK's header (tests/abi1/): refused, not run */
-	ck_load_error("tabi1", "D/tabi1.so: plugin built for ABI 1.0 (it exports ql_plugin_v1), this qlaunch supports ABI 2.1 (ql_plugin_v2): port it to ABI 2 (see qlaunch-plugin(7)) and rebuild it");
+	ck_load_error("tabi1", "D/tabi1.so: plugin built for ABI 1.0 (it exports ql_plugin_v1), this qlaunch supports ABI 2.2 (ql_plugin_v2): port it to ABI 2 (see qlaunch-plugin(7)) and rebuild it");
 	ck_load_error("tname", "D/tname.so: plugin calls itself 'other', expected 'tname' (its file name)");
 }
 END_TEST

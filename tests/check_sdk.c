@@ -261,9 +261,9 @@ START_TEST(descriptor_of_a_newer_minor)
 	 * anything past the core's own size is read */
 	ck_assert_int_eq(read_next(0, QL_ABI_MINOR, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.2 "
-			 "that this qlaunch (ABI 2.1) does not know, expected them unset; upgrade qlaunch");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin uses members of a key of section type [tnext] from ABI 2.3 "
+			 "that this qlaunch (ABI 2.2) does not know, expected them unset; upgrade qlaunch");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives its descriptor a size of 56 bytes, expected 48 for ABI 2.2");
 	dg_release(&dg);
 }
 END_TEST
@@ -387,8 +387,8 @@ START_TEST(descriptor_too_small)
 	v[0].key_size = 16;
 	ck_assert_int_eq(dsc_read("P", "tbad", &p, &dg, &d), -EINVAL);
 	ck_assert_uint_eq(dg.msgs.n, 2);
-	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.1");
-	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.1");
+	ck_assert_str_eq(dg.msgs.v[0], "P: plugin gives its section types a size of 8 bytes, expected 56 for ABI 2.2");
+	ck_assert_str_eq(dg.msgs.v[1], "P: plugin gives the keys of section type [tbad] a size of 16 bytes, expected 80 for ABI 2.2");
 	dg_release(&dg);
 }
 END_TEST
@@ -571,7 +571,7 @@ START_TEST(host_api_null_arguments)
 END_TEST
 
 
-/* --- ABI 2.1: counter, peek, seed_file ----------------------------------- */
+/* --- ABI 2.1: counter, peek, seed_file; 2.2: suggest ------------------- */
 
 #define P_INI "[x]\nk = v\n[machine]\ntype = q35\n[disk.D0]\n"
 
@@ -583,7 +583,8 @@ START_TEST(host_api_2_1)
 	const char *v = NULL;
 	char *err;
 
-	ck_assert(QL_HOST_HAS(api, counter) && QL_HOST_HAS(api, peek) && QL_HOST_HAS(api, seed_file));
+	ck_assert(QL_HOST_HAS(api, counter) && QL_HOST_HAS(api, peek) && QL_HOST_HAS(api, seed_file) &&
+		  QL_HOST_HAS(api, suggest));
 	env_open(&e, "p.ini", P_INI);
 
 	/* counter: 0, 1, 2 per name, names apart */
@@ -604,12 +605,22 @@ START_TEST(host_api_2_1)
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", "/p"), 0);
 	ck_assert_uint_eq(e.st.seeds.n, 1);
 	ck_assert_str_eq(e.st.seeds.v[0].path, "/p");
+	/* suggest: the closest candidate, a pointer into them; none too far */
+	{
+		static const char *const names[] = { "device", "drive", "machine", NULL };
+
+		ck_assert_ptr_eq(api->suggest(ctx, "devic", names), names[0]);
+		ck_assert_ptr_eq(api->suggest(ctx, "Machine", names), names[2]);
+		ck_assert_ptr_null(api->suggest(ctx, "object", names));
+		ck_assert_ptr_null(api->suggest(ctx, "dv", names));  /* too short */
+	}
 	ck_assert_uint_eq(e.dg.msgs.n, 0);
 
 	/* NULLs */
 	ck_assert_int_eq(api->counter(NULL, "x"), -EINVAL);
 	ck_assert_int_eq(api->peek(NULL, "x", NULL, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(api->seed_file(NULL, "k", "/t", "/p"), -EINVAL);
+	ck_assert_ptr_null(api->suggest(NULL, "x", (const char *const[]){ "x", NULL }));
 	ck_assert_uint_eq(e.dg.msgs.n, 0);
 	ck_assert_int_eq(api->counter(ctx, NULL), -EINVAL);
 	ck_assert_int_eq(api->peek(ctx, NULL, NULL, "k", &v), -EINVAL);
@@ -619,6 +630,8 @@ START_TEST(host_api_2_1)
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", ""), -EINVAL);
 	ck_assert_int_eq(api->seed_file(ctx, "k", "/t", NULL), -EINVAL);
 	ck_assert_int_eq(api->seed_file(ctx, "k", NULL, "/p"), 0);      /* must exist */
+	ck_assert_ptr_null(api->suggest(ctx, NULL, (const char *const[]){ "x", NULL }));
+	ck_assert_ptr_null(api->suggest(ctx, "x", NULL));
 	err = tu_shorten(tu_join_diag(&e.dg), tu_tmpdir(), 'T');
 	ck_assert_str_eq(err,
 		"T/p.ini:1: [x]: plugin bug: counter without a name\n"
@@ -627,7 +640,9 @@ START_TEST(host_api_2_1)
 		"T/p.ini:1: [x]: plugin bug: peek without a type, or with only one of key and value\n"
 		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
 		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
-		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template");
+		"T/p.ini:2: [x] k: plugin bug: seed_file without a path, or with an empty template\n"
+		"T/p.ini:1: [x]: plugin bug: suggest without a word or candidates\n"
+		"T/p.ini:1: [x]: plugin bug: suggest without a word or candidates");
 	free(err);
 	env_close(&e);
 }

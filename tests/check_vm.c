@@ -578,6 +578,87 @@ START_TEST(platform_golden)
 }
 END_TEST
 
+START_TEST(option_golden)
+{
+	/* one word for the option, one verbatim for its argument (commas and a
+	 * leading dash kept: QEMU takes the next word whatever it holds), late
+	 * in argv and in file order, before the [qemu] switches */
+	ck_argv("[option.trace]\narg = enable=qcow2*,file=/tmp/t,x\n[qemu]\nstopped = on\n[option.no-fd-bootchk]\n"
+		"[option.k]\narg = -de\n[vga]\ntype = std\n[option.L]\narg = /usr/share/qemu,,help\n",
+		"-vga std -trace enable=qcow2*,file=/tmp/t,x -no-fd-bootchk -k -de -L /usr/share/qemu,,help -S");
+	/* names keep their case: -d and -D are two options */
+	ck_argv("[option.D]\narg = /tmp/qemu.log\n", "-D /tmp/qemu.log");
+	ck_argv("[option.d]\narg = guest_errors\n", "-d guest_errors");
+}
+END_TEST
+
+START_TEST(option_errors)
+{
+	ck_errors("[option.devic]\narg = e1000\n[option.Machine]\n[option.foo]\n[option.writeconfig]\narg = /tmp/x\n",
+		  "T/t.ini:1: [option.devic]: unknown QEMU option -devic (did you mean -device?), expected an option "
+		  "of QEMU 7.2's qemu-system-x86_64, spelled as QEMU spells it\n"
+		  "T/t.ini:3: [option.Machine]: unknown QEMU option -Machine (did you mean -machine?), expected an option "
+		  "of QEMU 7.2's qemu-system-x86_64, spelled as QEMU spells it\n"
+		  "T/t.ini:4: [option.foo]: unknown QEMU option -foo, expected an option "
+		  "of QEMU 7.2's qemu-system-x86_64, spelled as QEMU spells it\n"
+		  "T/t.ini:5: [option.writeconfig]: unknown QEMU option -writeconfig, expected an option "
+		  "of QEMU 7.2's qemu-system-x86_64, spelled as QEMU spells it");
+	/* what a family or the core writes: that section, so its checks hold */
+	ck_errors("[option.device]\narg = e1000\n[option.S]\n[option.vnc]\narg = :0\n[option.add-fd]\narg = fd=3,set=1\n",
+		  "T/t.ini:1: [option.device]: -device is written by [device.ID] (plugin devices), expected that section\n"
+		  "T/t.ini:3: [option.S]: -S is written by [qemu] stopped (core), expected that key\n"
+		  "T/t.ini:4: [option.vnc]: -vnc is written by [vnc] (plugin vnc), expected that section\n"
+		  "T/t.ini:6: [option.add-fd]: -add-fd is written by [fd.NAME] (core), expected that section");
+	/* short forms of those, and what would bypass every check */
+	ck_errors("[option.hda]\narg = /img\n[option.no-hpet]\n[option.set]\narg = device.n0.mac=52:54:00:00:00:01\n"
+		  "[option.readconfig]\narg = /etc/vm.cfg\n",
+		  "T/t.ini:1: [option.hda]: -hda is a short form of -drive, expected [disk.ID] (plugin disk)\n"
+		  "T/t.ini:3: [option.no-hpet]: -no-hpet is the short form of -machine hpet=off, expected [machine] "
+		  "hpet = off (plugin machine)\n"
+		  "T/t.ini:4: [option.set]: -set changes a property of any other option after qlaunch checked it, "
+		  "expected the key in the section that writes that option\n"
+		  "T/t.ini:6: [option.readconfig]: -readconfig reads more options from a file that qlaunch does not "
+		  "check, expected those sections in this file");
+	/* what does not start the VM, or starts it as someone else, or loads code */
+	ck_errors("[option.version]\n[option.dump-vmstate]\narg = /tmp/v.json\n[option.runas]\narg = nobody\n"
+		  "[option.plugin]\narg = file=/tmp/p.so\n[option.s]\n",
+		  "T/t.ini:1: [option.version]: -version prints and exits instead of starting the VM, expected it run "
+		  "outside qlaunch\n"
+		  "T/t.ini:2: [option.dump-vmstate]: -dump-vmstate writes a file and exits instead of starting the VM, "
+		  "expected it run outside qlaunch\n"
+		  "T/t.ini:4: [option.runas]: -runas switches QEMU to another user after start-up, so the paths and fds "
+		  "qlaunch checked would be another user's, expected qlaunch itself started as that user\n"
+		  "T/t.ini:6: [option.plugin]: -plugin loads a shared object into QEMU, host code that no family checks, "
+		  "expected it run outside qlaunch\n"
+		  "T/t.ini:8: [option.s]: -s opens a GDB server on port 1234 of every interface, without authentication, "
+		  "expected [option.gdb] with an address such as arg = tcp:127.0.0.1:1234");
+	/* help in any item, as a key or as a value */
+	ck_errors("[option.trace]\narg = help\n[option.k]\narg = ?\n[option.icount]\narg = shift=1,help=on\n"
+		  "[option.audio]\narg = driver=help\n[option.iscsi]\narg = initiator-name=x,,help,?\n",
+		  "T/t.ini:2: [option.trace] arg: 'help' would ask QEMU for help and exit, expected an argument that "
+		  "starts the VM\n"
+		  "T/t.ini:4: [option.k] arg: '?' would ask QEMU for help and exit, expected an argument that "
+		  "starts the VM\n"
+		  "T/t.ini:6: [option.icount] arg: 'shift=1,help=on' would ask QEMU for help and exit, expected an "
+		  "argument that starts the VM\n"
+		  "T/t.ini:8: [option.audio] arg: 'driver=help' would ask QEMU for help and exit, expected an "
+		  "argument that starts the VM\n"
+		  "T/t.ini:10: [option.iscsi] arg: 'initiator-name=x,,help,?' would ask QEMU for help and exit, "
+		  "expected an argument that starts the VM");
+	/* arg: there exactly when QEMU takes one, not empty, no control characters; no other key */
+	ck_errors("[option.bios]\n[option.snapshot]\narg = on\n[option.loadvm]\narg =\n"
+		  "[option.rotate]\narg = \"9\t0\"\n[option.seed]\nvalue = 1\n",
+		  "T/t.ini:1: [option.bios]: missing key 'arg', expected the argument of -bios\n"
+		  "T/t.ini:3: [option.snapshot] arg: -snapshot takes no argument, expected no arg key\n"
+		  "T/t.ini:5: [option.loadvm] arg: empty, expected the argument of -loadvm\n"
+		  "T/t.ini:7: [option.rotate] arg: control character 0x09 in the argument, expected printable text\n"
+		  "T/t.ini:8: [option.seed]: missing key 'arg', expected the argument of -seed\n"
+		  "T/t.ini:9: [option.seed] value: unknown key, expected one of: arg");
+	ck_errors("[option]\narg = -no-hpet\n",
+		  "T/t.ini:1: [option]: [option] needs an id, expected [option.ID]");
+}
+END_TEST
+
 START_TEST(vm_order)
 {
 	/* the documented argv order of every new family */
@@ -621,6 +702,8 @@ int main(void)
 	tcase_add_test(tc, accel_golden);
 	tcase_add_test(tc, runctl_golden);
 	tcase_add_test(tc, platform_golden);
+	tcase_add_test(tc, option_golden);
+	tcase_add_test(tc, option_errors);
 	tcase_add_test(tc, vm_order);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -136,6 +136,7 @@ netdev 66 netdev.ID
 nic 67 nic.ID
 numa 55 numa.ID
 objects 100 object.ID
+option 900 option.ID
 qmp 40 qmp[.ID]
 rtc 110 rtc
 runctl 16 overcommit,sandbox,msg,action

@@ -83,7 +83,7 @@ char *tu_build_set(const struct plg_set *set, const char *ini, char **errors)
 	char *out = NULL;
 
 	*errors = NULL;
-	if (cfg_load(tu_write("t.ini", ini, strlen(ini)), &dg, &cfg) == 0 &&
+	if (inc_load(tu_write("t.ini", ini, strlen(ini)), &dg, &cfg) == 0 &&
 	    bld_launch(cfg, set, QL_MODE_PRINT, "/usr/bin/qemu", NULL, &dg, &l) == 0) {
 		for (size_t i = 1; i < l.argv.n; i++)
 			sb_printf(&sb, "%s%s", i > 1 ? " " : "", l.argv.v[i]);

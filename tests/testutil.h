@@ -7,6 +7,7 @@
 #include "build.h"
 #include "config.h"
 #include "diag.h"
+#include "include.h"
 #include "plugin.h"
 
 /* A fresh temp directory (removed by tu_cleanup). */

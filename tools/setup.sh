@@ -17,6 +17,8 @@ PACKAGES="$PACKAGES cpio kmod qemu-utils e2fsprogs ovmf xorriso isolinux syslinu
 # The TPM emulator that tests/qemu-vm.test and qemu-guest.test give
 # [tpmdev] type = emulator.
 PACKAGES="$PACKAGES swtpm"
+# tests/cli.test runs the bash completion as bash would, on bash-completion.
+PACKAGES="$PACKAGES bash-completion"
 
 missing=
 for p in $PACKAGES; do

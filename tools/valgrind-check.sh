@@ -35,7 +35,7 @@ export QLAUNCH_TEST_PLUGIN_DIR="$build/tests/plugins/.libs"
 export QLAUNCH_FDLIST="$build/tests/fdlist" QLAUNCH_PLUGIN_SET=none CK_FORK=no
 unset QLAUNCH_PLUGIN_PATH
 
-for t in check_value check_argv check_config check_plugin check_sdk check_plugins check_exec; do
+for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec; do
 	vg_ok "$t under valgrind" $vg "$build/tests/$t"
 done
 for f in "$src"/examples/*.ini; do

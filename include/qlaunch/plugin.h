@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 #define QL_ABI_MAJOR 2
-#define QL_ABI_MINOR 1
+#define QL_ABI_MINOR 2
 
 /* "QLPL" in ASCII: first member of every descriptor. */
 #define QL_PLUGIN_MAGIC 0x514c504cU
@@ -255,6 +255,7 @@ enum ql_order {
 	QL_ORDER_GLOBAL = 130,
 	QL_ORDER_VGA = 140,
 	QL_ORDER_DISPLAY = 145, /* 2.1: [display], [vnc], [spice] */
+	QL_ORDER_OPTION = 900,  /* 2.2: [option.NAME], after every family */
 	QL_ORDER_SWITCHES = 1000, /* [qemu] switches (core) */
 };
 
@@ -456,6 +457,18 @@ struct ql_host_api {
 	 */
 	int (*seed_file)(struct ql_ctx *ctx, const char *key, const char *template_path,
 			 const char *path);
+
+	/* --- since 2.2 --- */
+
+	/*
+	 * 2.2: "did you mean": the one of candidates (NULL-terminated) closest
+	 * to word, by the core's rule for its own suggestions (edit distance
+	 * at most 2, at most 1 for words of 3 letters, none for shorter
+	 * ones), or NULL.  Returns a pointer into candidates.  For names a
+	 * key table cannot list as choices (a section's ID, say).
+	 */
+	const char *(*suggest)(struct ql_ctx *ctx, const char *word,
+			       const char *const *candidates);
 };
 
 /* True if the core's host API table has member m (added in some 2.x). */
