@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +25,14 @@
 #include "explain.h"
 #include "fds.h"
 #include "include.h"
+#include "lifecycle.h"
 #include "output.h"
 #include "plgindex.h"
 #include "plugin.h"
 #include "pset.h"
 #include "qemu.h"
+
+#include <json.h>
 
 #if !defined(PLUGINDIR) || !defined(SYSCONFDIR)
 #error "PLUGINDIR and SYSCONFDIR must be defined by the build"
@@ -40,7 +45,16 @@ enum {
 	EXIT_USAGE = 2,
 };
 
-enum command { CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS, CMD_INDEX };
+enum command {
+	CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS, CMD_INDEX,
+	CMD_WAIT, CMD_STATUS, CMD_STOP, CMD_QMP,
+};
+
+/* wait, status, stop and qmp talk to a running QEMU (lifecycle.h) */
+static int lifecycle_cmd(enum command c)
+{
+	return c == CMD_WAIT || c == CMD_STATUS || c == CMD_STOP || c == CMD_QMP;
+}
 
 struct options {
 	enum command cmd;
@@ -55,6 +69,11 @@ struct options {
 	enum out_format format;
 	int format_set;
 	int explain;               /* print --explain */
+	const char *qmp_path;      /* --qmp */
+	int timeout_ms;            /* --timeout, -1 if not given */
+	const char *qmp_command;   /* qmp COMMAND */
+	const char *qmp_args;      /* qmp COMMAND JSON, or NULL */
+	json_object *qmp_json;     /* it parsed (owned) */
 };
 
 static const char usage_text[] =
@@ -68,6 +87,10 @@ static const char usage_text[] =
 	"  plugins [NAME]...  list the plugins (or these), and those not loaded\n"
 	"  index [DIR]...   write the plugin index of each DIR (default: the\n"
 	"                   built-in plugin directory)\n"
+	"  wait CONFIG      wait until QEMU answers on the config's [qmp] socket\n"
+	"  status CONFIG    print whether QEMU runs and the guest's state\n"
+	"  stop CONFIG      power the guest down; quit QEMU after the timeout\n"
+	"  qmp CONFIG COMMAND [JSON]  run a QMP command, print its reply as JSON\n"
 	"\n"
 	"Options:\n"
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
@@ -80,13 +103,18 @@ static const char usage_text[] =
 	"  -j, --json             print: a JSON array of strings\n"
 	"  -e, --explain          print: each option after the section and the\n"
 	"                         file and line of each key that made it\n"
+	"  -t, --timeout S        wait, status, stop, qmp: give up after S seconds\n"
+	"                         (defaults 30, 10, 60, 10)\n"
+	"      --qmp PATH         wait, status, stop, qmp: talk to the QMP socket\n"
+	"                         PATH (CONFIG may then be left out)\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and plugin ABI and exit\n"
 	"\n"
 	"Plugins are searched in --plugin-dir, then $QLAUNCH_PLUGIN_PATH\n"
 	"(colon-separated), then the plugin set's path or " PLUGINDIR ".\n"
 	"Exit status: 0 ok, 1 invalid configuration, 2 usage error,\n"
-	"126 QEMU cannot be executed, 127 QEMU not found.\n"
+	"126 QEMU cannot be executed, 127 QEMU not found; status and stop:\n"
+	"3 the guest is not running (stop: QEMU had to be quit), 4 no QEMU.\n"
 	"See qlaunch(1) and qlaunch.ini(5).\n";
 
 __attribute__((format(printf, 1, 2)))
@@ -124,6 +152,49 @@ static int write_all(const char *buf, size_t len)
 	return fflush(stdout) == 0 ? 0 : -EIO;
 }
 
+/* --timeout S: seconds, a fraction allowed, into milliseconds. */
+static int parse_timeout(const char *s, int *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v) || v < 0 || v > INT_MAX / 1000)
+		return -EINVAL;
+	*ms = (int)(v * 1000 + 0.5);
+	return 0;
+}
+
+/*
+ * The arguments after wait, status, stop or qmp: [CONFIG] (CONFIG only
+ * without --qmp), then for qmp COMMAND [JSON].  -1 to go on, or an exit
+ * status.
+ */
+static int lifecycle_args(int n, char **args, struct options *o)
+{
+	const char *name = args[-1];
+	int want = o->qmp_path ? 0 : 1;
+
+	if (o->cmd == CMD_QMP) {
+		if (n < want + 1 || n > want + 2)
+			return usage_error(o->qmp_path ? "'qmp' needs a COMMAND and at most one JSON argument" :
+					   "'qmp' needs a CONFIG file, a COMMAND and at most one JSON argument");
+		o->config = want ? args[0] : NULL;
+		o->qmp_command = args[want];
+		o->qmp_args = n == want + 2 ? args[want + 1] : NULL;
+		if (!*o->qmp_command)
+			return usage_error("'qmp' needs a COMMAND, got ''");
+		return -1;
+	}
+	if (n == 1)
+		o->config = args[0];
+	else if (n != want)
+		return usage_error(o->qmp_path ? "'%s' takes at most one CONFIG file" :
+				   "'%s' needs exactly one CONFIG file (or --qmp PATH)", name);
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -136,6 +207,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "null", no_argument, NULL, '0' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "qmp", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -143,11 +216,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 	static const struct { const char *name; enum command cmd; } cmds[] = {
 		{ "print", CMD_PRINT }, { "check", CMD_CHECK },
 		{ "run", CMD_RUN }, { "plugins", CMD_PLUGINS }, { "index", CMD_INDEX },
+		{ "wait", CMD_WAIT }, { "status", CMD_STATUS }, { "stop", CMD_STOP },
+		{ "qmp", CMD_QMP },
 	};
 	int c, nargs;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":P:f:q:s:0jehV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":P:f:q:s:0jet:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (!*optarg)
@@ -179,6 +254,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->explain = c == 'e';
 			o->format_set = 1;
 			break;
+		case 't':
+			if (parse_timeout(optarg, &o->timeout_ms) < 0)
+				return usage_error("--timeout needs a number of seconds such as 30 or 0.5, "
+						   "got '%s'", optarg);
+			break;
+		case 'Q':
+			if (!*optarg)
+				return usage_error("--qmp needs the path of a QMP socket");
+			o->qmp_path = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -205,6 +290,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX) {
 		o->names = (const char *const *)argv + optind + 1;
 		o->nnames = (size_t)nargs - 1;
+	} else if (lifecycle_cmd(o->cmd)) {
+		int r = lifecycle_args(argc - optind - 1, argv + optind + 1, o);
+
+		if (r >= 0)
+			return r;
 	} else if (nargs != 2) {
 		return usage_error("'%s' needs exactly one CONFIG file", argv[optind]);
 	} else {
@@ -212,11 +302,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->format_set && o->cmd != CMD_PRINT)
 		return usage_error("--null, --json and --explain apply to 'print' only");
-	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX))
+	if ((o->timeout_ms >= 0 || o->qmp_path) && !lifecycle_cmd(o->cmd))
+		return usage_error("--timeout and --qmp apply to 'wait', 'status', 'stop' and 'qmp' only");
+	if (o->qemu && lifecycle_cmd(o->cmd))
+		return usage_error("--qemu applies to 'print', 'check' and 'run' only");
+	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX || lifecycle_cmd(o->cmd)))
 		return usage_error("--fd applies to 'print', 'check' and 'run' only");
 	if (o->cmd == CMD_INDEX && (o->plugin_dirs.n || o->plugin_set || o->qemu))
 		return usage_error("'index' takes its directories as arguments, "
 				   "not --plugin-dir, --plugin-set or --qemu");
+	if (o->qmp_args) {
+		char err[1024];
+
+		if (lc_parse_arguments(o->qmp_args, &o->qmp_json, err, sizeof(err)) < 0)
+			return usage_error("%s", err);
+	}
 	return -1;
 }
 
@@ -421,6 +521,39 @@ out:
 	return status;
 }
 
+/* wait, status, stop, qmp: the config's socket (loaded as print loads
+ * it, plugin-set defaults too), or --qmp's. */
+static int cmd_lifecycle(const struct options *o, const struct pset *ps,
+			 const struct plg_set *set, struct diag *dg)
+{
+	static const enum lc_command cmds[] = {
+		[CMD_WAIT] = LC_WAIT, [CMD_STATUS] = LC_STATUS, [CMD_STOP] = LC_STOP,
+		[CMD_QMP] = LC_QMP,
+	};
+	static const char *const core_single[] = { QEMU_SECTION, NULL };
+	struct lc_request rq = {
+		.cmd = cmds[o->cmd], .config = o->config, .qmp_path = o->qmp_path,
+		.timeout_ms = o->timeout_ms, .command = o->qmp_command,
+	};
+	struct cfg *cfg = NULL;
+	int status = EXIT_INVALID, r;
+
+	rq.args = o->qmp_json;
+	if (o->config) {
+		if ((r = inc_load(o->config, dg, &cfg)) < 0) {
+			dg->oom |= r == -ENOMEM;
+			goto out;
+		}
+		if (pset_apply(ps, set, core_single, cfg, dg) < 0)
+			goto out;
+		rq.cfg = cfg;
+	}
+	status = lc_run(&rq, dg);
+out:
+	cfg_free(cfg);
+	return status;
+}
+
 /* Write the index of each directory (or of the built-in one), loading
  * every plugin there as 'plugins' would, with no plugin set. */
 static int cmd_index(const struct options *o, struct diag *dg)
@@ -451,7 +584,7 @@ static int cmd_index(const struct options *o, struct diag *dg)
 int main(int argc, char **argv)
 {
 	struct options o = { .plugin_dirs = STRV_INIT, .fd_bindings = STRV_INIT,
-			     .format = OUT_SHELL };
+			     .format = OUT_SHELL, .timeout_ms = -1 };
 	struct diag dg = DIAG_INIT;
 	struct plg_set *set = NULL;
 	struct pset ps;
@@ -480,6 +613,10 @@ int main(int argc, char **argv)
 		status = cmd_index(&o, &dg);
 		goto out;
 	}
+	if (lifecycle_cmd(o.cmd) && !o.config) {
+		status = cmd_lifecycle(&o, &ps, NULL, &dg);   /* --qmp: no config to read */
+		goto out;
+	}
 	if (load_pset(&o, &dg, &ps) < 0)
 		goto out;
 	if (load_plugins(&o, &ps, &dg, &set) < 0) {
@@ -490,6 +627,8 @@ int main(int argc, char **argv)
 	}
 	if (o.cmd == CMD_PLUGINS)
 		status = cmd_plugins(&o, &ps, set, &dg);
+	else if (lifecycle_cmd(o.cmd))
+		status = cmd_lifecycle(&o, &ps, set, &dg);
 	else
 		status = cmd_build(&o, &ps, set, &dg);
 out:
@@ -500,5 +639,6 @@ out:
 	pset_release(&ps);
 	sv_release(&o.plugin_dirs);
 	sv_release(&o.fd_bindings);
+	json_object_put(o.qmp_json);
 	return status;
 }

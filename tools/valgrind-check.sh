@@ -35,7 +35,7 @@ export QLAUNCH_TEST_PLUGIN_DIR="$build/tests/plugins/.libs"
 export QLAUNCH_FDLIST="$build/tests/fdlist" QLAUNCH_PLUGIN_SET=none CK_FORK=no
 unset QLAUNCH_PLUGIN_PATH
 
-for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec; do
+for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec check_qmpc; do
 	vg_ok "$t under valgrind" $vg "$build/tests/$t"
 done
 for f in "$src"/examples/*.ini; do
@@ -53,4 +53,13 @@ for f in "$src"/tests/bad/*.ini; do
 	vg_clean "check bad/$(basename "$f")" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" check "$f"
 done
 vg_ok "plugins" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" plugins
+# the lifecycle commands, with no QEMU to answer: absent (4), a refused
+# socket path (1), bad JSON arguments (2); check_qmpc covers the client
+printf '[qemu]\nname = vg\n[qmp]\nsocket = %s/none.sock\n' "$tmp" >"$tmp/lc.ini"
+ln -s "$tmp/none.sock" "$tmp/link.sock"
+vg_clean "status of an absent VM" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" status "$tmp/lc.ini"
+vg_clean "stop of an absent VM" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" stop "$tmp/lc.ini"
+vg_clean "wait --timeout 0.2 for an absent VM" $vg "$QLAUNCH" --timeout 0.2 wait "$tmp/lc.ini"
+vg_clean "qmp through a link (refused)" $vg "$QLAUNCH" --qmp "$tmp/link.sock" qmp query-status
+vg_clean "qmp with bad JSON arguments" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" qmp "$tmp/lc.ini" cont '{x'
 done_testing valgrind

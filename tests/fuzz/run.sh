@@ -33,7 +33,8 @@ done
 srcs=$(ls "$src"/core/*.c | grep -v '/main\.c$')
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer $incs -DPLUGINDIR='"/nonexistent"' -DSYSCONFDIR='"/nonexistent"' \
-	-o "$work/fuzz_config" "$src/tests/fuzz/fuzz_config.c" $srcs $objs -liniparser -ldl
+	-o "$work/fuzz_config" "$src/tests/fuzz/fuzz_config.c" $srcs $objs -liniparser \
+	$(pkg-config --cflags --libs json-c) -ldl
 
 # the corpus of the tree (copied: libFuzzer adds to it), and seeds: every
 # config the project ships or tests with, and its plugin sets
