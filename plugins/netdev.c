@@ -1,6 +1,7 @@
 /*
- * [netdev.ID]: type (required), hostfwd and guestfwd as lists, every other
- * key passed through in file order -> -netdev TYPE,id=ID,key=value,...
+ * [netdev.ID]: type (required), hostfwd, guestfwd and dnssearch as lists
+ * (user networking takes each once per item), every other key passed
+ * through in file order -> -netdev TYPE,id=ID,key=value,...
  * An fd comes through ${fd:NAME} (fd = ${fd:tap0}).
  */
 #include <qlaunch/plugin.h>
@@ -12,6 +13,7 @@ static const struct ql_key netdev_keys[] = {
 	  .choices = net_types },
 	{ .name = "hostfwd", .kind = QL_KEY_LIST },
 	{ .name = "guestfwd", .kind = QL_KEY_LIST },
+	{ .name = "dnssearch", .kind = QL_KEY_LIST },
 	{ .name = NULL },
 };
 

@@ -1,8 +1,8 @@
 /*
  * [nic.ID]: QEMU's shorthand for a network back-end and its guest device in
  * one option.  type (required, as for [netdev]), model (default
- * virtio-net-pci), mac, hostfwd and guestfwd as lists, every other key
- * passed through in file order
+ * virtio-net-pci), mac, hostfwd, guestfwd and dnssearch as lists, every
+ * other key passed through in file order
  * -> -nic TYPE,model=MODEL,id=ID,mac=MAC,key=value,...
  */
 #include <qlaunch/plugin.h>
@@ -55,6 +55,7 @@ static const struct ql_key nic_keys[] = {
 	{ .name = "mac", .kind = QL_KEY_STRING },
 	{ .name = "hostfwd", .kind = QL_KEY_LIST },
 	{ .name = "guestfwd", .kind = QL_KEY_LIST },
+	{ .name = "dnssearch", .kind = QL_KEY_LIST },
 	{ .name = NULL },
 };
 

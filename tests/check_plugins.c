@@ -255,6 +255,17 @@ START_TEST(object_golden)
 {
 	ck_argv("[object.mem0]\ntype = memory-backend-file\nmem-path = /dev/shm\nsize = 1G\nshare = on\n",
 		"-object memory-backend-file,id=mem0,mem-path=/dev/shm,size=1G,share=on");
+	/* list properties: each item once more, in place; one item as before */
+	ck_argv("[object.r0]\ntype = memory-backend-ram\nsize = 1G\nhost-nodes = 0 2-3\npolicy = bind\n",
+		"-object memory-backend-ram,id=r0,size=1G,host-nodes=0,host-nodes=2-3,policy=bind");
+	ck_argv("[object.r0]\ntype = memory-backend-ram\nhost-nodes = 0-3\n",
+		"-object memory-backend-ram,id=r0,host-nodes=0-3");
+	ck_argv("[object.tc0]\ntype = thread-context\ncpu-affinity = 0-1\t4\n[object.tc1]\n"
+		"type = thread-context\nnode-affinity = 1 0\n",
+		"-object thread-context,id=tc0,cpu-affinity=0-1,cpu-affinity=4 "
+		"-object thread-context,id=tc1,node-affinity=1,node-affinity=0");
+	ck_errors("[object.r0]\ntype = memory-backend-ram\nhost-nodes =\n",
+		  "T/t.ini:3: [object.r0] host-nodes: empty list, expected one or more values separated by blanks");
 	ck_errors("[object.o]\nsize = 1G\n",
 		  "T/t.ini:1: [object.o]: missing key 'type', expected an object type such as memory-backend-file");
 }

@@ -288,6 +288,11 @@ START_TEST(netdev_golden)
 	close(fd);
 	ck_argv("[nic.n0]\ntype = user\nhostfwd = tcp:127.0.0.1:2222-:22\n",
 		"-nic user,model=virtio-net-pci,id=n0,hostfwd=tcp:127.0.0.1:2222-:22");
+	/* the DHCP domain search list: one dnssearch= per domain */
+	ck_argv("[netdev.u]\ntype = user\ndnssearch = a.example b.example\n[nic.n0]\ntype = user\n"
+		"dnssearch = c.example\n",
+		"-netdev user,id=u,dnssearch=a.example,dnssearch=b.example "
+		"-nic user,model=virtio-net-pci,id=n0,dnssearch=c.example");
 	ck_argv("[nic.n0]\ntype = user\nmac = 52:54:00:AB:cd:01\nmodel = e1000\n",
 		"-nic user,model=e1000,id=n0,mac=52:54:00:AB:cd:01");
 }
@@ -556,6 +561,11 @@ START_TEST(platform_golden)
 		"[fw_cfg.f]\nfile = /srv/blob\nname = opt/org.example/f\n[acpitable.t]\nfile = /srv/SSDT.aml\n",
 		"-smbios type=1,manufacturer=Example,, Inc. -fw_cfg name=opt/org.example/m,string=hi,,x "
 		"-fw_cfg name=opt/org.example/f,file=/srv/blob -acpitable file=/srv/SSDT.aml");
+	/* OEM strings: one value per section, blanks kept; QEMU collects them */
+	ck_argv("[smbios.oem1]\ntype = 11\nvalue = io.systemd.credential:a=b c\n[smbios.oem2]\ntype = 11\n"
+		"value = second\n[acpitable.q]\nsig = QLTB\ndata = /srv/body\n",
+		"-smbios type=11,value=io.systemd.credential:a=b c -smbios type=11,value=second "
+		"-acpitable sig=QLTB,data=/srv/body");
 	ck_errors("[fw_cfg.m]\nname = opt/x\nfile = /a\nstring = b\n",
 		  "T/t.ini:4: [fw_cfg.m] string: both file and string, expected exactly one of them");
 	ck_errors("[fw_cfg.m]\nname = opt/x\n",

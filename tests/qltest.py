@@ -35,6 +35,9 @@ As a command, for tests/examples.test (a shell script):
     qltest.py fake-kernel PATH              write fake_bzimage() to PATH
     qltest.py status-and-quit SOCKET PID [TIMEOUT]
                                             print QEMU's run state, quit it
+    qltest.py until-status-and-quit SOCKET PID STATUS [TIMEOUT]
+                                            the same once the state is
+                                            STATUS (or TIMEOUT has passed)
 """
 
 import os
@@ -362,11 +365,17 @@ def main(parts, prefix, sockets=(QMP_SOCK,)):
 
 # --- as a command, for tests/examples.test -----------------------------------------
 
-def status_and_quit(sock, pid, timeout=TIMEOUT):
-    """Print the run state of QEMU (pid, not our child), then quit it.
-    Connecting gives up as soon as the process is gone or a zombie."""
+def status_and_quit(sock, pid, timeout=TIMEOUT, until=None):
+    """Print the run state of QEMU (pid, not our child), then quit it; with
+    until, the state once it is until or timeout has passed.  Connecting
+    gives up as soon as the process is gone or a zombie."""
     with qmp.QMP(sock, timeout=timeout, alive=lambda: pid_alive(pid)) as q:
-        print(q.cmd("query-status")["status"])
+        status = q.cmd("query-status")["status"]
+        deadline = time.monotonic() + timeout
+        while until is not None and status != until and time.monotonic() < deadline:
+            time.sleep(0.1)
+            status = q.cmd("query-status")["status"]
+        print(status)
         sys.stdout.flush()
         try:
             q.cmd("quit")
@@ -385,8 +394,16 @@ def _command(argv):
             print("%s: %s" % (type(e).__name__, e), file=sys.stderr)
             return 1
         return 0
-    print("usage: qltest.py fake-kernel PATH | status-and-quit SOCKET PID [TIMEOUT]",
-          file=sys.stderr)
+    if len(argv) in (5, 6) and argv[1] == "until-status-and-quit":
+        try:
+            status_and_quit(argv[2], int(argv[3]), float(argv[5]) if argv[5:] else TIMEOUT,
+                            until=argv[4])
+        except (qmp.QMPError, qmp.QMPConnectionError) as e:
+            print("%s: %s" % (type(e).__name__, e), file=sys.stderr)
+            return 1
+        return 0
+    print("usage: qltest.py fake-kernel PATH | status-and-quit SOCKET PID [TIMEOUT]\n"
+          "       | until-status-and-quit SOCKET PID STATUS [TIMEOUT]", file=sys.stderr)
     return 2
 
 

@@ -37,8 +37,28 @@
 #                    URL ql.url (first line of the body)
 #     httpd          bring up eth0, serve a page "qlguest nonce=ql.nonce" on
 #                    port 80 and keep running (the host stops QEMU)
+#     dhcp           ask QEMU's user networking for a DHCP lease on eth0,
+#                    print "QLGUEST: dhcp ip=ADDRESS search=DOMAINS" (the
+#                    domain search list, option 119, blank-separated)
+#     panic          print "QLGUEST: panic now" and crash the kernel (sysrq c;
+#                    a pvpanic-pci device tells QEMU)
+#     watchdog       arm QEMU's i6300esb watchdog to expire at once (through
+#                    sysfs and devmem: the kernel has no driver for it),
+#                    print "QLGUEST: watchdog armed"
 #     cdrom          print "QLGUEST: booted from cdrom nonce=ql.nonce"
 #     hdboot         print "QLGUEST: booted from hard disk nonce=ql.nonce"
+#     tables         what the machine's tables and firmware show, a line
+#                    each: "QLGUEST: numa nodes=node0 node1" (the nodes in
+#                    /sys/devices/system/node) and "QLGUEST: numa nodeN
+#                    cpus=LIST" per node, "QLGUEST: dmi KEY=VALUE" for
+#                    sys_vendor, product_name and product_serial
+#                    (/sys/class/dmi/id: SMBIOS type 1), "QLGUEST: dmi
+#                    oem=S1|S2..." per SMBIOS type 11 (OEM strings, from
+#                    /sys/firmware/dmi/entries), "QLGUEST: fw_cfg
+#                    NAME=TEXT" per item opt/org.qlaunch/NAME (qemu_fw_cfg's
+#                    by_name/.../raw), "QLGUEST: acpi SIG=TEXT" per ACPI
+#                    table QL* (its body after the 36-byte header), and
+#                    "QLGUEST: tpm NAME version=N" per /sys/class/tpm device
 #   Every boot prints "QLGUEST: boot" first, "QLGUEST: firmware=efi" or
 #   "firmware=bios", and "QLGUEST: done" before 'poweroff -f'.
 #   Failures print "QLGUEST: error: ...".
@@ -59,9 +79,12 @@ cache=${QLAUNCH_GUEST_CACHE:-$out/cache}
 
 # Modules the initramfs loads, with their dependencies (in this order):
 # virtio-pci, -blk, -net, -scsi; SCSI disks and CD-ROMs; ISO 9660; the
-# PIIX IDE controller of the pc machine.  Built into the cloud kernel:
-# ext4, nvme.  Absent from it: AHCI (q35's SATA/IDE controller), USB.
-MODULES="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod isofs ata_piix"
+# PIIX IDE controller of the pc machine; QEMU's fw_cfg in sysfs; the
+# pvpanic-pci device that tells QEMU of a kernel panic.  Built
+# into the cloud kernel: ext4, nvme, DMI in sysfs, NUMA, TPM TIS and CRB.
+# Absent from it: AHCI (q35's SATA/IDE controller), USB.
+MODULES="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod isofs ata_piix qemu_fw_cfg
+pvpanic_pci"
 
 # --- up to date? -----------------------------------------------------------
 want=$(cksum <"$self" | cut -d' ' -f1)
@@ -248,8 +271,72 @@ for a in "$@"; do
 			exec httpd -f -p 80 -h /www
 		}
 		;;
+	dhcp)
+		# udhcpc runs /bin/ql-dhcp with the lease in its environment
+		if wait_for -e /sys/class/net/eth0; then
+			ip link set eth0 up
+			timeout 20 udhcpc -i eth0 -n -q -f -s /bin/ql-dhcp >/dev/null 2>&1 ||
+				say "error: no DHCP lease"
+		else
+			say "error: no eth0"
+		fi
+		;;
+	panic)
+		say "panic now"
+		echo c >/proc/sysrq-trigger
+		;;
+	watchdog)
+		# QEMU's i6300esb, armed by hand (the cloud kernel has no driver
+		# for it): both stages 1 tick (the registers take a write only
+		# after the unlock sequence 0x80, 0x86), then the enable bit in
+		# PCI config 0x68.  It expires within milliseconds.
+		dev=
+		for d in /sys/bus/pci/devices/*; do
+			[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x8086:0x25ab ] && dev=$d
+		done
+		if [ -z "$dev" ]; then
+			say "error: no i6300esb"
+		else
+			echo 1 >"$dev/enable"
+			bar=$(($(cut -d' ' -f1 "$dev/resource" | head -n 1)))
+			for reg in 0 4; do
+				devmem $((bar + 12)) 16 0x80
+				devmem $((bar + 12)) 16 0x86
+				devmem $((bar + reg)) 32 1
+			done
+			say "watchdog armed"
+			printf '\002' | dd of="$dev/config" bs=1 seek=104 count=1 conv=notrunc 2>/dev/null
+			sleep 5
+			say "error: the watchdog did not fire"
+		fi
+		;;
 	cdrom) say "booted from cdrom nonce=$ql_nonce" ;;
 	hdboot) say "booted from hard disk nonce=$ql_nonce" ;;
+	tables)
+		say "numa nodes=$(cd /sys/devices/system/node && echo node[0-9]*)"
+		for d in /sys/devices/system/node/node[0-9]*; do
+			say "numa ${d##*/} cpus=$(cat "$d/cpulist")"
+		done
+		for k in sys_vendor product_name product_serial; do
+			say "dmi $k=$(cat /sys/class/dmi/id/$k 2>/dev/null)"
+		done
+		# SMBIOS type 11: the structure's strings, after its formatted
+		# area (as long as its second byte says), NULs as '|'
+		for e in /sys/firmware/dmi/entries/11-*; do
+			[ -f "$e/raw" ] || continue
+			len=$(od -An -tu1 -j1 -N1 "$e/raw" | tr -d ' ')
+			say "dmi oem=$(tail -c +$((len + 1)) "$e/raw" | tr '\0' '|' | sed 's/|*$//')"
+		done
+		for d in /sys/firmware/qemu_fw_cfg/by_name/opt/org.qlaunch/*; do
+			[ -f "$d/raw" ] && say "fw_cfg ${d##*/}=$(cat "$d/raw")"
+		done
+		for t in /sys/firmware/acpi/tables/QL*; do
+			[ -f "$t" ] && say "acpi ${t##*/}=$(tail -c +37 "$t")"
+		done
+		for t in /sys/class/tpm/tpm*; do
+			[ -e "$t" ] && say "tpm ${t##*/} version=$(cat "$t/tpm_version_major" 2>/dev/null)"
+		done
+		;;
 	*) say "error: unknown action $a" ;;
 	esac
 done
@@ -258,6 +345,13 @@ sync
 poweroff -f
 EOF
 chmod 755 "$r/init"
+cat >"$r/bin/ql-dhcp" <<'EOF'
+#!/bin/sh
+# udhcpc's script in the qlaunch test guest (written by tools/guest.sh)
+[ "$1" = bound ] && echo "QLGUEST: dhcp ip=$ip search=$search" >/dev/console
+exit 0
+EOF
+chmod 755 "$r/bin/ql-dhcp"
 (cd "$r" && find . | sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 >"$work/new/initrd.gz"
 cp "$work/pkg/boot/vmlinuz-$kver" "$work/new/vmlinuz"
 cp "$busybox" "$work/new/busybox"

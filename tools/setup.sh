@@ -14,6 +14,9 @@ strace"
 # kmod's depmod/modprobe), disks (qemu-img, mkfs.ext4) and CD-ROM
 # (xorriso, isolinux), and ovmf is its UEFI firmware.
 PACKAGES="$PACKAGES cpio kmod qemu-utils e2fsprogs ovmf xorriso isolinux syslinux-common"
+# The TPM emulator that tests/qemu-vm.test and qemu-guest.test give
+# [tpmdev] type = emulator.
+PACKAGES="$PACKAGES swtpm"
 # tests/cli.test runs the bash completion as bash would, on bash-completion.
 PACKAGES="$PACKAGES bash-completion"
 PACKAGES="$PACKAGES libjson-c-dev"  # the QMP client (core/qmpc.c)
