@@ -2,6 +2,7 @@
 
 #include "lifecycle.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -176,6 +177,24 @@ static int find_name(struct lc *c)
 	return 0;
 }
 
+/* The threads /proc lists for pid (0 if it cannot tell). */
+static int tasks(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 /* Has pid exited (gone, or a zombie no one has reaped yet)? */
 static int pid_gone(pid_t pid)
 {
@@ -194,7 +213,12 @@ static int pid_gone(pid_t pid)
 		return 1;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+	if (!p || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X'))
+		return 0;
+	/* a zombie main thread while other threads still run (QEMU's vCPU
+	 * and RCU threads end after it) is not yet a process that has
+	 * exited: wait until its task list is the main thread alone */
+	return tasks(pid) <= 1;
 }
 
 /* Wait at most ms for pid to exit; 1 if it did (or is unknown). */
