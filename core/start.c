@@ -580,7 +580,8 @@ static int start_relay(struct st *s)
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGPIPE, SIG_IGN);
 		signal(SIGINT, SIG_IGN);
-		if (dup2(s->err_fd, 0) < 0 || dup2(null_fd, 1) < 0)
+		if (dup2(s->err_fd, 0) < 0 || dup2(null_fd, 1) < 0 ||
+		    fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK) < 0)
 			_exit(1);
 #if defined(HAVE_CLOSE_RANGE)
 		close_range(3, ~0u, 0);
