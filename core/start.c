@@ -487,6 +487,26 @@ static int query(struct st *s, struct qmpc *q)
 	return r;
 }
 
+/* Until the private monitor has something to read (the greeting, or the
+ * hang-up of a QEMU that exits), reading QEMU's stderr meanwhile: QEMU
+ * must never block on a full pipe while qlaunch waits for it. */
+static void await_monitor(struct st *s)
+{
+	while (left_ms(s) > 0) {
+		struct pollfd pfd[2] = {
+			{ .fd = s->mon_fd, .events = POLLIN },
+			{ .fd = s->err_fd, .events = POLLIN },
+		};
+		int n = poll(pfd, s->err_fd >= 0 ? 2 : 1, left_ms(s));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || pfd[0].revents)
+			return;
+		drain(s, 0);
+	}
+}
+
 /*
  * Until QEMU answers: 0; -ECHILD it exited; -ETIMEDOUT; another error
  * with the reason in s->msg.
@@ -497,6 +517,7 @@ static int wait_ready(struct st *s)
 	int r;
 
 	if (s->mon_fd >= 0) {
+		await_monitor(s);
 		r = qmpc_attach(s->mon_fd, "QEMU's monitor", left_ms(s), &q, s->msg, sizeof(s->msg));
 		s->mon_fd = -1;         /* attach took it */
 		if (r == 0)
