@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,16 +192,51 @@ static struct where locate_free(const struct launch *l, const struct cfg *cfg, c
 	return w;
 }
 
-static int report(struct diag *dg, const struct cfg *cfg, struct where w, const char *msg)
+__attribute__((format(printf, 7, 8)))
+static void warn(struct diag *dg, const char *file, unsigned line, const char *section,
+		 const char *key, int is_warning, const char *fmt, ...)
 {
-	size_t before = dg->msgs.n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (is_warning)
+		dg_vwarn(dg, file, line, section, key, fmt, ap);
+	else
+		dg_verror(dg, file, line, section, key, fmt, ap);
+	va_end(ap);
+}
+
+/* One of QEMU's lines at w; a warning of QEMU's is one of ours too. */
+static int report(struct diag *dg, const struct cfg *cfg, struct where w, const char *msg,
+		  int is_warning)
+{
+	size_t before = dg->msgs.n + dg->warns.n;
 
 	if (!w.sec)
-		dg_error(dg, cfg->path, 0, NULL, NULL, "QEMU says: %s", msg);
+		warn(dg, cfg->path, 0, NULL, NULL, is_warning, "QEMU says: %s", msg);
 	else
-		dg_error(dg, cfg_origin(w.sec, w.key, cfg->path), w.key ? w.key->line : w.sec->line,
-			 w.sec->name, w.key ? w.key->name : NULL, "QEMU says: %s", msg);
-	return dg->msgs.n > before ? 0 : -ENOMEM;
+		warn(dg, cfg_origin(w.sec, w.key, cfg->path), w.key ? w.key->line : w.sec->line,
+		     w.sec->name, w.key ? w.key->name : NULL, is_warning, "QEMU says: %s", msg);
+	return dg->msgs.n + dg->warns.n > before ? 0 : -ENOMEM;
+}
+
+/* Where a line that starts with QEMU's prefix goes; *msg is what to say
+ * (without the option it names). */
+static struct where locate(const struct launch *l, const struct cfg *cfg, const char **msg)
+{
+	const char *rest = NULL;
+	size_t opt = find_option(l, *msg, &rest);
+	const struct launch_part *p = opt ? part_of(l, opt) : NULL;
+	struct where w;
+	struct quotes q;
+
+	if (!p)
+		return locate_free(l, cfg, *msg);
+	find_quotes(rest, &q);
+	w.sec = p->sec;
+	w.key = quoted_key(p->sec, &q);
+	*msg = rest;
+	return w;
 }
 
 /* The line without QEMU's "BINARY: " or "qemu: " prefix, or NULL. */
@@ -220,7 +256,7 @@ int st_translate(const struct launch *l, const struct cfg *cfg, const char *text
 {
 	const char *bin = strrchr(l->argv.v[0], '/');
 	struct where last = { NULL, NULL };
-	int have_last = 0, r = 0;
+	int have_last = 0, last_warning = 0, r = 0;
 	size_t pos = 0;
 
 	bin = bin ? bin + 1 : l->argv.v[0];
@@ -228,7 +264,7 @@ int st_translate(const struct launch *l, const struct cfg *cfg, const char *text
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		char *line = strndup(text + pos, n);
-		const char *msg, *rest = NULL;
+		const char *msg;
 
 		pos += n + 1;
 		if (!line)
@@ -244,28 +280,23 @@ int st_translate(const struct launch *l, const struct cfg *cfg, const char *text
 		}
 		msg = unprefix(line, bin);
 		if (!msg && have_last) {        /* QEMU's hint to its message */
-			r = report(dg, cfg, last, line);
+			r = report(dg, cfg, last, line, last_warning);
 			free(line);
 			continue;
 		}
 		if (!msg)
 			msg = line;
-		{
-			size_t opt = find_option(l, msg, &rest);
-			const struct launch_part *p = opt ? part_of(l, opt) : NULL;
-			struct quotes q;
-
-			if (p) {
-				find_quotes(rest, &q);
-				last.sec = p->sec;
-				last.key = quoted_key(p->sec, &q);
-				msg = rest;
-			} else {
-				last = locate_free(l, cfg, msg);
-			}
+		/* "warning: ..." comes before or after the option */
+		last_warning = strncmp(msg, "warning: ", 9) == 0;
+		if (last_warning)
+			msg += 9;
+		last = locate(l, cfg, &msg);
+		if (!last_warning && strncmp(msg, "warning: ", 9) == 0) {
+			last_warning = 1;
+			msg += 9;
 		}
 		have_last = 1;
-		r = report(dg, cfg, last, msg);
+		r = report(dg, cfg, last, msg, last_warning);
 		free(line);
 	}
 	return r;

@@ -120,11 +120,21 @@ START_TEST(unplaced_lines_stay_with_the_file)
 {
 	ck_translate("[qemu]\nname = t\n", "something QEMU says\r\n\n"
 		     "qemu-system-x86_64: warning: \x1b[1mbold\n",
-		     "T/t.ini: QEMU says: something QEMU says\n"
-		     "T/t.ini: QEMU says: warning: ?[1mbold");
+		     "T/t.ini: warning: QEMU says: ?[1mbold\n"        /* warnings first */
+		     "T/t.ini: QEMU says: something QEMU says");
 	ck_translate("[qemu]\nname = t\n", "", "");
 	ck_translate("[qemu]\nname = t\n", "no newline at the end",
 		     "T/t.ini: QEMU says: no newline at the end");
+}
+END_TEST
+
+START_TEST(warnings_stay_warnings)
+{
+	ck_translate(vm, "qemu-system-x86_64: -device virtio-net-pci,id=n,macc=1: warning: "
+		     "'macc' is old\nand a hint\nqemu-system-x86_64: unsupported machine type\n",
+		     "T/t.ini:15: [device.n] macc: warning: QEMU says: 'macc' is old\n"
+		     "T/t.ini:15: [device.n] macc: warning: QEMU says: and a hint\n"
+		     "T/t.ini:5: [machine] type: QEMU says: unsupported machine type");
 }
 END_TEST
 
@@ -162,6 +172,7 @@ int main(void)
 	tcase_add_test(tc, no_option_phrases_and_hints);
 	tcase_add_test(tc, no_option_quoted_value);
 	tcase_add_test(tc, unplaced_lines_stay_with_the_file);
+	tcase_add_test(tc, warnings_stay_warnings);
 	tcase_add_test(tc, base_file_key_names_its_file);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
