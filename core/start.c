@@ -463,6 +463,8 @@ static int spawn(struct st *s)
 		goto out;
 	}
 	fflush(NULL);
+	/* an inherited SIGCHLD = SIG_IGN would reap QEMU before we could */
+	signal(SIGCHLD, SIG_DFL);
 	s->pid = fork();
 	if (s->pid < 0) {
 		dg_error(s->dg, NULL, 0, NULL, NULL, "qlaunch: cannot start QEMU: %s", strerror(errno));
