@@ -23,7 +23,7 @@ int fdp_reserve(struct fdp_table *t, const struct fd_decl *decl, ql_open_fn *ope
 	if (!v)
 		return -ENOMEM;
 	t->v = v;
-	v[t->n] = (struct fdp_slot){ -1, decl, open, undo, arg, sec, key };
+	v[t->n] = (struct fdp_slot){ -1, decl, open, undo, arg, sec, key, 0 };
 	*number = fdp_number(t->n++);
 	return 0;
 }
@@ -67,12 +67,27 @@ void fdp_undo(struct fdp_table *t)
 	for (size_t i = 0; i < t->n; i++) {
 		struct fdp_slot *s = &t->v[i];
 
-		if (s->fd < 0)
+		if (s->fd < 0 && !s->handed)
 			continue;
 		if (s->undo)
 			s->undo(s->arg, s->fd);
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		s->handed = 0;
+	}
+}
+
+void fdp_handed(struct fdp_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct fdp_slot *s = &t->v[i];
+
+		if (s->fd < 0)
+			continue;
 		close(s->fd);
 		s->fd = -1;
+		s->handed = 1;
 	}
 }
 

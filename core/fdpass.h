@@ -33,6 +33,7 @@ struct fdp_slot {
 	const char *arg;
 	const struct cfg_section *sec;  /* who asked, for messages */
 	const char *key;                /* the key it came from, or NULL */
+	int handed;                     /* fd went to a child QEMU (fdp_handed) */
 };
 
 struct fdp_table {
@@ -65,6 +66,12 @@ int fdp_open(struct fdp_table *t, const char *file, struct diag *dg, struct strv
 /* A launch failed after fdp_open: undo what the plugins' openers made
  * (their undo functions), close every fd.  The table stays (numbers). */
 void fdp_undo(struct fdp_table *t);
+
+/* The fds were placed in a child that became QEMU (start): close this
+ * process's copies, so that a socket it listens on resets its clients
+ * once QEMU is gone.  A later fdp_undo still runs the undo functions, with
+ * fd -1. */
+void fdp_handed(struct fdp_table *t);
 
 /* Close what is still open and free the table; t may be NULL. */
 void fdp_release(struct fdp_table *t);

@@ -31,6 +31,7 @@
 #include "plugin.h"
 #include "pset.h"
 #include "qemu.h"
+#include "start.h"
 
 #include <json.h>
 
@@ -47,7 +48,7 @@ enum {
 
 enum command {
 	CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS, CMD_INDEX,
-	CMD_WAIT, CMD_STATUS, CMD_STOP, CMD_QMP,
+	CMD_WAIT, CMD_STATUS, CMD_STOP, CMD_QMP, CMD_START,
 };
 
 /* wait, status, stop and qmp talk to a running QEMU (lifecycle.h) */
@@ -84,6 +85,8 @@ static const char usage_text[] =
 	"  print CONFIG     print the QEMU command line that 'run' would execute\n"
 	"  check CONFIG     validate CONFIG; print nothing if it is valid\n"
 	"  run CONFIG       replace qlaunch with QEMU (same pid, QEMU's exit status)\n"
+	"  start CONFIG     start QEMU, wait until it answers QMP, print its pid and\n"
+	"                   leave it running; if it fails, its errors at their INI lines\n"
 	"  plugins [NAME]...  list the plugins (or these), and those not loaded\n"
 	"  index [DIR]...   write the plugin index of each DIR (default: the\n"
 	"                   built-in plugin directory)\n"
@@ -103,8 +106,8 @@ static const char usage_text[] =
 	"  -j, --json             print: a JSON array of strings\n"
 	"  -e, --explain          print: each option after the section and the\n"
 	"                         file and line of each key that made it\n"
-	"  -t, --timeout S        wait, status, stop, qmp: give up after S seconds\n"
-	"                         (defaults 30, 10, 60, 10)\n"
+	"  -t, --timeout S        wait, status, stop, qmp, start: give up after S\n"
+	"                         seconds (defaults 30, 10, 60, 10, 30)\n"
 	"      --qmp PATH         wait, status, stop, qmp: talk to the QMP socket\n"
 	"                         PATH (CONFIG may then be left out)\n"
 	"  -h, --help             show this help and exit\n"
@@ -222,7 +225,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "print", CMD_PRINT }, { "check", CMD_CHECK },
 		{ "run", CMD_RUN }, { "plugins", CMD_PLUGINS }, { "index", CMD_INDEX },
 		{ "wait", CMD_WAIT }, { "status", CMD_STATUS }, { "stop", CMD_STOP },
-		{ "qmp", CMD_QMP },
+		{ "qmp", CMD_QMP }, { "start", CMD_START },
 	};
 	int c, nargs;
 
@@ -307,12 +310,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->format_set && o->cmd != CMD_PRINT)
 		return usage_error("--null, --json and --explain apply to 'print' only");
-	if ((o->timeout_ms >= 0 || o->qmp_path) && !lifecycle_cmd(o->cmd))
-		return usage_error("--timeout and --qmp apply to 'wait', 'status', 'stop' and 'qmp' only");
+	if (o->qmp_path && !lifecycle_cmd(o->cmd))
+		return usage_error("--qmp applies to 'wait', 'status', 'stop' and 'qmp' only");
+	if (o->timeout_ms >= 0 && !lifecycle_cmd(o->cmd) && o->cmd != CMD_START)
+		return usage_error("--timeout applies to 'wait', 'status', 'stop', 'qmp' and 'start' only");
 	if (o->qemu && lifecycle_cmd(o->cmd))
-		return usage_error("--qemu applies to 'print', 'check' and 'run' only");
+		return usage_error("--qemu applies to 'print', 'check', 'run' and 'start' only");
 	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX || lifecycle_cmd(o->cmd)))
-		return usage_error("--fd applies to 'print', 'check' and 'run' only");
+		return usage_error("--fd applies to 'print', 'check', 'run' and 'start' only");
 	if (o->cmd == CMD_INDEX && (o->plugin_dirs.n || o->plugin_set || o->qemu))
 		return usage_error("'index' takes its directories as arguments, "
 				   "not --plugin-dir, --plugin-set or --qemu");
@@ -462,7 +467,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 {
 	static const enum ql_mode modes[] = {
 		[CMD_PRINT] = QL_MODE_PRINT, [CMD_CHECK] = QL_MODE_CHECK,
-		[CMD_RUN] = QL_MODE_RUN,
+		[CMD_RUN] = QL_MODE_RUN, [CMD_START] = QL_MODE_RUN,
 	};
 	struct launch l = { STRV_INIT, FDP_TABLE_INIT, STRV_INIT, ARENA_INIT, NULL, 0 };
 	struct strbuf out = STRBUF_INIT;
@@ -515,6 +520,9 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 		/* only back here if the exec failed: what the run made goes */
 		fdp_undo(&l.fds);
 		fdt_unlink(&l.created);
+		break;
+	case CMD_START:
+		status = st_start(&l, cfg, o->timeout_ms, dg);
 		break;
 	default:
 		break;

@@ -35,7 +35,7 @@ export QLAUNCH_TEST_PLUGIN_DIR="$build/tests/plugins/.libs"
 export QLAUNCH_FDLIST="$build/tests/fdlist" QLAUNCH_PLUGIN_SET=none CK_FORK=no
 unset QLAUNCH_PLUGIN_PATH
 
-for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec check_qmpc check_host; do
+for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec check_qmpc check_host check_start; do
 	vg_ok "$t under valgrind" $vg "$build/tests/$t"
 done
 for f in "$src"/examples/*.ini; do
@@ -62,4 +62,11 @@ vg_clean "stop of an absent VM" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" stop "$t
 vg_clean "wait --timeout 0.2 for an absent VM" $vg "$QLAUNCH" --timeout 0.2 wait "$tmp/lc.ini"
 vg_clean "qmp through a link (refused)" $vg "$QLAUNCH" --qmp "$tmp/link.sock" qmp query-status
 vg_clean "qmp with bad JSON arguments" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" qmp "$tmp/lc.ini" cont '{x'
+# start: a config QEMU refuses (its message traced to the line), and a
+# fake QEMU that never answers (killed after the timeout)
+printf '[qemu]\nname = vg\nnodefaults = on\ndisplay = none\n[machine]\ntype = q35\naccel = tcg\n[device.vda]\ndriver = virtio-blk-pcii\n' >"$tmp/st.ini"
+vg_clean "start of a config QEMU refuses" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" start "$tmp/st.ini"
+printf '#!/bin/sh\nexec sleep 30\n' >"$tmp/fakeqemu" && chmod 755 "$tmp/fakeqemu"
+printf '[qemu]\nbinary = %s/fakeqemu\n' "$tmp" >"$tmp/fake.ini"
+vg_clean "start --timeout 0.5 of a QEMU that never answers" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" --timeout 0.5 start "$tmp/fake.ini"
 done_testing valgrind
