@@ -190,9 +190,10 @@ typedef int ql_open_fn(const char *arg, char *msg, size_t msglen);
  * Undoes what an open function made outside the fd (a socket's file, say),
  * called by the core with its arg and the fd it returned when the launch
  * fails after it (a later fd cannot be opened, or the exec fails), before
- * the core closes the fd.  fd is -1 when the fd had gone to QEMU, which
- * then failed ('qlaunch start'), so only arg may be relied on.  Must not
- * call the host API, print or exit.
+ * the core closes the fd.  Since 2.2, fd is -1 when the fd had gone to
+ * QEMU, which then failed ('qlaunch start', new in 2.2: a 2.1 core never
+ * does this), so only arg may be relied on.  Must not call the host API,
+ * print or exit.
  */
 typedef void ql_undo_fn(const char *arg, int fd);
 
