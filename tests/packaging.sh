@@ -169,6 +169,9 @@ check "qlaunch holds the command, its man pages, completion and plugin sets" \
 	/usr/share/qlaunch/plugin-sets/debian.conf \
 	/usr/share/qlaunch/plugin-sets/minimal.conf \
 	/usr/share/bash-completion/completions/qlaunch
+UNIT=/lib/systemd/system/qlaunch@.service
+check "qlaunch holds the unit $UNIT and the directory /etc/qlaunch/vms" \
+	has "$deb_qlaunch" "$UNIT" /etc/qlaunch/vms/
 check "/etc/qlaunch/qlaunch.conf is a conffile of qlaunch" \
 	sh -c 'dpkg-deb --ctrl-tarfile "$1" | tar -xOf - ./conffiles |
 		grep -qx /etc/qlaunch/qlaunch.conf' - "$deb_qlaunch"
@@ -245,6 +248,26 @@ check "qlaunch check on the installed examples" \
 			! printf "%s\n" "$err" | grep -v " does not exist, expected " || exit 1
 	done'
 
+# The unit, as installed: it runs the installed qlaunch on
+# /etc/qlaunch/vms/INSTANCE.ini, systemd-analyze verify accepts it without a
+# word, and the package enabled no instance (a template is not enabled).
+out=$(sed -n 's/^ExecStart=//p' "$UNIT" 2>&1)
+check "$UNIT: ExecStart=$out" [ "$out" = "/usr/bin/qlaunch run /etc/qlaunch/vms/%i.ini" ]
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir "$tmp/unit" && cp "$UNIT" "$tmp/unit/qlaunch@pkgtest.service"
+	if systemd-analyze verify --man=no "$tmp/unit/qlaunch@pkgtest.service" >"$tmp/verify.log" 2>&1 &&
+		[ ! -s "$tmp/verify.log" ]; then
+		ok "systemd-analyze verify on the installed unit (as qlaunch@pkgtest.service): silent"
+	else
+		not_ok "systemd-analyze verify on the installed unit (as qlaunch@pkgtest.service): silent"
+		note "$tmp/verify.log"
+	fi
+else
+	not_ok "systemd-analyze verify on the installed unit: systemd-analyze not found"
+fi
+wants=$(ls /etc/systemd/system/*.wants/qlaunch@* 2>/dev/null)
+check "no qlaunch@ instance enabled by the package${wants:+: $wants}" [ -z "$wants" ]
+
 out=$(env -u PKG_CONFIG_PATH pkg-config --variable=plugindir qlaunch 2>&1)
 check "pkg-config --variable=plugindir qlaunch: $out" [ "$out" = "$PLUGINDIR" ]
 out=$(env -u PKG_CONFIG_PATH pkg-config --modversion qlaunch 2>&1)
@@ -277,7 +300,7 @@ check "man pages qlaunch(1), qlaunch.ini(5) and qlaunch-plugin(7) are installed"
 if dpkg --purge $PKGS >"$tmp/remove.log" 2>&1; then
 	installed=0
 	left=$(ls -d /usr/bin/qlaunch /usr/lib/qlaunch /usr/include/qlaunch \
-		/usr/share/pkgconfig/qlaunch.pc /usr/share/qlaunch /etc/qlaunch 2>/dev/null)
+		/usr/share/pkgconfig/qlaunch.pc /usr/share/qlaunch /etc/qlaunch "$UNIT" 2>/dev/null)
 	check "dpkg --purge removes all three${left:+; left behind: $left}" [ -z "$left" ]
 else
 	not_ok "dpkg --purge qlaunch qlaunch-plugins qlaunch-dev"

@@ -19,6 +19,8 @@ PACKAGES="$PACKAGES cpio kmod qemu-utils e2fsprogs ovmf xorriso isolinux syslinu
 PACKAGES="$PACKAGES swtpm"
 # tests/cli.test runs the bash completion as bash would, on bash-completion.
 PACKAGES="$PACKAGES bash-completion"
+# tests/systemd-unit.test verifies qlaunch@.service with systemd-analyze.
+PACKAGES="$PACKAGES systemd"
 PACKAGES="$PACKAGES libjson-c-dev"  # the QMP client (core/qmpc.c)
 
 missing=
