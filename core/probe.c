@@ -1,0 +1,891 @@
+#include <qlconfig.h>
+
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "io.h"
+#include "qmpc.h"
+#include "safedir.h"
+
+#define PRB_FORMAT 1
+/* Each QMP command, and QEMU's start and exit. */
+#define PRB_TIMEOUT_MS 10000
+/* A cache file larger than this is not read. */
+#define PRB_MAX_CACHE (16u << 20)
+/* Most QEMU restarts for device types that kill it. */
+#define PRB_MAX_RESTARTS 8
+
+static const char *const list_keys[] = {
+	[PRB_MACHINES] = "machines", [PRB_CPUS] = "cpus", [PRB_DEVICES] = "devices",
+	[PRB_OBJECTS] = "objects", [PRB_ACCELS] = "accels", [PRB_DISPLAYS] = "displays",
+};
+#define NLISTS (sizeof(list_keys) / sizeof(list_keys[0]))
+
+__attribute__((format(printf, 4, 5)))
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- identity ------------------------------------------------------------- */
+
+int prb_identity(const char *path, struct prb_id *id)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	*id = (struct prb_id){
+		.path = path, .dev = st.st_dev, .ino = st.st_ino, .size = (unsigned long long)st.st_size,
+		.mtime = st.st_mtim.tv_sec, .mtime_ns = st.st_mtim.tv_nsec,
+		.ctime = st.st_ctim.tv_sec, .ctime_ns = st.st_ctim.tv_nsec,
+	};
+	return 0;
+}
+
+static struct json_object *id_json(const struct prb_id *id)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (json_object_object_add(o, "path", json_object_new_string(id->path)) < 0 ||
+	    json_object_object_add(o, "dev", json_object_new_int64((int64_t)id->dev)) < 0 ||
+	    json_object_object_add(o, "ino", json_object_new_int64((int64_t)id->ino)) < 0 ||
+	    json_object_object_add(o, "size", json_object_new_int64((int64_t)id->size)) < 0 ||
+	    json_object_object_add(o, "mtime", json_object_new_int64(id->mtime)) < 0 ||
+	    json_object_object_add(o, "mtime-ns", json_object_new_int64(id->mtime_ns)) < 0 ||
+	    json_object_object_add(o, "ctime", json_object_new_int64(id->ctime)) < 0 ||
+	    json_object_object_add(o, "ctime-ns", json_object_new_int64(id->ctime_ns)) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* --- shape ------------------------------------------------------------------ */
+
+static int int_is(struct json_object *o, const char *key, int64_t want)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int) &&
+	       json_object_get_int64(v) == want;
+}
+
+static int string_array(struct json_object *a)
+{
+	if (!json_object_is_type(a, json_type_array))
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(a); i++)
+		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
+			return 0;
+	return 1;
+}
+
+int prb_validate(struct json_object *root, const struct prb_id *id)
+{
+	struct json_object *v, *bin;
+
+	if (!json_object_is_type(root, json_type_object) || !int_is(root, "qlaunch-probe", PRB_FORMAT))
+		return -EINVAL;
+	if (!json_object_object_get_ex(root, "version", &v) || !json_object_is_type(v, json_type_string) ||
+	    !json_object_object_get_ex(root, "package", &v) || !json_object_is_type(v, json_type_string))
+		return -EINVAL;
+	for (size_t i = 0; i < NLISTS; i++)
+		if (!json_object_object_get_ex(root, list_keys[i], &v) || !string_array(v))
+			return -EINVAL;
+	if (!json_object_object_get_ex(root, "device-properties", &v) ||
+	    !json_object_is_type(v, json_type_object))
+		return -EINVAL;
+	{
+		json_object_object_foreach(v, type, props) {
+			(void)type;
+			if (props && !string_array(props))
+				return -EINVAL;
+		}
+	}
+	if (!json_object_object_get_ex(root, "binary", &bin) || !json_object_is_type(bin, json_type_object) ||
+	    !json_object_object_get_ex(bin, "path", &v) || !json_object_is_type(v, json_type_string))
+		return -EINVAL;
+	if (strcmp(json_object_get_string(v), id->path) != 0 ||
+	    !int_is(bin, "dev", (int64_t)id->dev) || !int_is(bin, "ino", (int64_t)id->ino) ||
+	    !int_is(bin, "size", (int64_t)id->size) || !int_is(bin, "mtime", id->mtime) ||
+	    !int_is(bin, "mtime-ns", id->mtime_ns) || !int_is(bin, "ctime", id->ctime) ||
+	    !int_is(bin, "ctime-ns", id->ctime_ns))
+		return -ESTALE;
+	return 0;
+}
+
+/* --- the cache directory ------------------------------------------------------ */
+
+static const char *env(const char *name)
+{
+#ifdef HAVE_SECURE_GETENV
+	return secure_getenv(name);
+#else
+	return getenv(name);
+#endif
+}
+
+char *prb_default_dir(void)
+{
+	const char *xdg = env("XDG_CACHE_HOME"), *home = env("HOME");
+	char *out = NULL;
+
+	/* the XDG base directory spec: a relative value is to be ignored */
+	if (xdg && xdg[0] == '/')
+		return asprintf(&out, "%s/qlaunch", xdg) < 0 ? NULL : out;
+	if (geteuid() == 0)
+		return strdup("/var/cache/qlaunch");
+	if (home && home[0] == '/' && asprintf(&out, "%s/.cache/qlaunch", home) < 0)
+		return NULL;
+	return out;
+}
+
+/* mkdir -p, each new directory 0700. */
+static int make_dirs(const char *dir)
+{
+	char *p = strdup(dir);
+	int r = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+
+			*s = 0;
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				r = -errno;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return r;
+}
+
+/* Open dir for the cache: its fd (close-on-exec) or -errno, with the
+ * reason in err for -EPERM. */
+static int open_dir(const char *dir, char *err, size_t errlen)
+{
+	static const char *const why[] = {
+		[SD_OWNER] = "belongs to another user",
+		[SD_GROUP_WRITABLE] = "its group may write it",
+		[SD_OTHERS_WRITABLE] = "others may write it",
+	};
+	struct stat st;
+	char *bad = NULL;
+	unsigned uid;
+	int fd, r;
+
+	if (dir[0] != '/')
+		return fail(err, errlen, -EINVAL, "%s: not an absolute path", dir);
+	if ((r = make_dirs(dir)) < 0)
+		return fail(err, errlen, r, "%s: cannot create it: %s", dir, strerror(-r));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		r = fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+		goto bad;
+	}
+	if (st.st_uid != geteuid()) {
+		r = fail(err, errlen, -EPERM, "%s belongs to user %u, expected a directory of user %u",
+			 dir, (unsigned)st.st_uid, (unsigned)geteuid());
+		goto bad;
+	}
+	if (st.st_mode & 022) {
+		r = fail(err, errlen, -EPERM, "%s: %s may write it (mode %04o), expected mode 0700",
+			 dir, st.st_mode & 002 ? "others" : "its group", (unsigned)(st.st_mode & 07777));
+		goto bad;
+	}
+	r = sd_check_tree(dir, &bad, &uid);
+	if (r != SD_SAFE) {
+		if (r < 0)
+			r = fail(err, errlen, r, "%s: %s", bad ? bad : dir, strerror(-r));
+		else
+			r = fail(err, errlen, -EPERM, "%s: the directory %s above it %s", dir,
+				 bad ? bad : "?", r < (int)(sizeof(why) / sizeof(why[0])) && why[r] ?
+				 why[r] : "could be changed by another user");
+		free(bad);
+		goto bad;
+	}
+	free(bad);
+	return fd;
+bad:
+	close(fd);
+	return r;
+}
+
+int prb_cache_dir_ok(const char *dir, char *err, size_t errlen)
+{
+	int fd = open_dir(dir, err, errlen);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* The file's name in the directory: FNV-1a of the binary's path. */
+static void file_name(const char *binary, char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (const unsigned char *s = (const unsigned char *)binary; *s; s++)
+		h = (h ^ *s) * 0x100000001b3ull;
+	snprintf(buf, len, "qemu-%016llx.json", (unsigned long long)h);
+}
+
+char *prb_cache_path(const char *dir, const char *binary)
+{
+	char name[64], *out;
+
+	file_name(binary, name, sizeof(name));
+	return asprintf(&out, "%s/%s", dir, name) < 0 ? NULL : out;
+}
+
+int prb_cache_read(const char *dir, const struct prb_id *id, struct json_object **root)
+{
+	struct json_tokener *tok = NULL;
+	struct json_object *o = NULL;
+	struct stat st;
+	char name[64], *buf = NULL;
+	size_t len = 0;
+	int dfd, fd = -1, r;
+
+	*root = NULL;
+	if ((dfd = open_dir(dir, NULL, 0)) < 0)
+		return dfd;
+	file_name(id->path, name, sizeof(name));
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		r = errno == ELOOP ? -EPERM : -errno;
+		goto out;
+	}
+	r = -EPERM;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077))
+		goto out;
+	r = -EINVAL;
+	if (st.st_size <= 0 || (unsigned long long)st.st_size > PRB_MAX_CACHE)
+		goto out;
+	if ((r = io_read_all(fd, (size_t)st.st_size, &buf, &len)) < 0)
+		goto out;
+	r = -ENOMEM;
+	if (!(tok = json_tokener_new()))
+		goto out;
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	r = -EINVAL;
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len)
+		goto out;
+	if ((r = prb_validate(o, id)) < 0)
+		goto out;
+	*root = o;
+	o = NULL;
+out:
+	json_object_put(o);
+	if (tok)
+		json_tokener_free(tok);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return r;
+}
+
+int prb_cache_write(const char *dir, const struct prb_id *id, struct json_object *root)
+{
+	char name[64], tmp[96];
+	const char *text;
+	int dfd, fd = -1, r;
+
+	if ((dfd = open_dir(dir, NULL, 0)) < 0)
+		return dfd;
+	file_name(id->path, name, sizeof(name));
+	snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name, (long)getpid());
+	r = -ENOMEM;
+	if (!(text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)))
+		goto out;
+	(void)unlinkat(dfd, tmp, 0);    /* one of ours, left by a crash */
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (fchmod(fd, 0600) < 0 || (r = io_write_all(fd, text, strlen(text))) < 0 ||
+	    (r = io_write_all(fd, "\n", 1)) < 0 || fsync(fd) < 0) {
+		r = r < 0 ? r : -errno;
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto out;
+	}
+	fd = -1;
+	r = renameat(dfd, tmp, dfd, name) < 0 ? -errno : 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		(void)unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return r;
+}
+
+/* --- running QEMU ------------------------------------------------------------- */
+
+/* The child's side: fds 0-3 as asked, default signals, then exec. */
+static void child(const char *binary, char *const argv[], int in, int out, int errfd, int sock)
+{
+	sigset_t all;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
+		_exit(127);
+	if (sock >= 0) {
+		if (sock == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(sock, 3) < 0)
+			_exit(127);
+	}
+	execv(binary, argv);
+	_exit(127);
+}
+
+/* Wait at most ms for pid; then kill it.  Its wait status. */
+static int reap(pid_t pid, int ms)
+{
+	long long end = now_ms() + ms;
+	int st = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid || (r < 0 && errno != EINTR))
+			return st;
+		if (now_ms() >= end)
+			break;
+		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+/* Read what is there on a non-blocking fd, at most len-1 bytes, and keep
+ * its first line. */
+static void first_line(int fd, char *buf, size_t len)
+{
+	ssize_t n = read(fd, buf, len - 1);
+	char *nl;
+
+	buf[n > 0 ? n : 0] = 0;
+	if ((nl = strchr(buf, '\n')))
+		*nl = 0;
+}
+
+struct qemu {
+	pid_t pid;
+	int errfd;            /* QEMU's stderr (non-blocking) */
+	struct qmpc *q;
+};
+
+static void qemu_stop(struct qemu *qm, char *why, size_t whylen)
+{
+	struct json_object *ret = NULL;
+	int st;
+
+	if (qm->q)
+		qmpc_execute(qm->q, "quit", NULL, 2000, &ret, NULL, 0);
+	json_object_put(ret);
+	qmpc_close(qm->q);
+	qm->q = NULL;
+	if (qm->pid > 0) {
+		st = reap(qm->pid, PRB_TIMEOUT_MS);
+		(void)st;
+	}
+	if (why && whylen)
+		why[0] = 0;
+	if (qm->errfd >= 0) {
+		if (why && whylen)
+			first_line(qm->errfd, why, whylen);
+		close(qm->errfd);
+	}
+	qm->pid = 0;
+	qm->errfd = -1;
+}
+
+static int qemu_start(const char *binary, struct qemu *qm, char *err, size_t errlen)
+{
+	char *argv[] = {
+		(char *)binary, "-machine", "none", "-nodefaults", "-no-user-config",
+		"-display", "none", "-S", "-chardev", "socket,id=qlprobe,fd=3",
+		"-mon", "chardev=qlprobe,mode=control", NULL,
+	};
+	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, null = -1, r;
+	char why[512];
+
+	qm->pid = 0;
+	qm->errfd = -1;
+	qm->q = NULL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(ep, O_CLOEXEC) < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		goto out;
+	}
+	qm->pid = fork();
+	if (qm->pid < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		qm->pid = 0;
+		goto out;
+	}
+	if (qm->pid == 0)
+		child(binary, argv, null, null, ep[1], sv[1]);
+	close(sv[1]);
+	sv[1] = -1;
+	close(ep[1]);
+	ep[1] = -1;
+	qm->errfd = ep[0];
+	ep[0] = -1;
+	fcntl(qm->errfd, F_SETFL, O_NONBLOCK);
+	r = qmpc_attach(sv[0], binary, PRB_TIMEOUT_MS, &qm->q, err, errlen);
+	sv[0] = -1;
+	if (r < 0) {
+		qemu_stop(qm, why, sizeof(why));
+		r = fail(err, errlen, r, "%s did not answer on QMP, expected a QEMU system emulator%s%s",
+			 binary, why[0] ? ": " : "", why);
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	if (null >= 0)
+		close(null);
+	return r;
+}
+
+/* An array of the "name" of each object in list (and of its "alias", if
+ * with_alias), or with strip, only names that end in it, without it. */
+static struct json_object *names_of(struct json_object *list, int with_alias, const char *strip)
+{
+	struct json_object *a = json_object_new_array();
+	size_t sl = strip ? strlen(strip) : 0;
+
+	for (size_t i = 0; a && i < json_object_array_length(list); i++) {
+		struct json_object *e = json_object_array_get_idx(list, i), *v;
+
+		for (int k = 0; k < 1 + with_alias; k++) {
+			const char *s;
+			size_t len;
+
+			if (!json_object_object_get_ex(e, k ? "alias" : "name", &v) ||
+			    !json_object_is_type(v, json_type_string))
+				continue;
+			s = json_object_get_string(v);
+			len = strlen(s);
+			if (strip && (len <= sl || strcmp(s + len - sl, strip) != 0))
+				continue;
+			if (json_object_array_add(a, json_object_new_string_len(s, (int)(len - sl))) < 0) {
+				json_object_put(a);
+				return NULL;
+			}
+		}
+	}
+	return a;
+}
+
+static int ask(struct qemu *qm, const char *cmd, struct json_object *args,
+	       struct json_object **ret, char *err, size_t errlen)
+{
+	int r = qmpc_execute(qm->q, cmd, args, PRB_TIMEOUT_MS, ret, err, errlen);
+
+	json_object_put(args);
+	if (r == 0 && !json_object_is_type(*ret, json_type_array) && strcmp(cmd, "query-version") != 0) {
+		json_object_put(*ret);
+		*ret = NULL;
+		return fail(err, errlen, -EPROTO, "%s: the reply is not a list", cmd);
+	}
+	return r;
+}
+
+static struct json_object *types_args(const char *implements)
+{
+	struct json_object *a = json_object_new_object();
+
+	if (a && (json_object_object_add(a, "implements", json_object_new_string(implements)) < 0 ||
+		  json_object_object_add(a, "abstract", json_object_new_boolean(0)) < 0)) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The base answers into root. */
+static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
+{
+	static const struct { const char *key, *cmd, *implements, *strip; int alias; } qs[] = {
+		{ "machines", "query-machines", NULL, NULL, 1 },
+		{ "cpus", "query-cpu-definitions", NULL, NULL, 0 },
+		{ "devices", "qom-list-types", "device", NULL, 0 },
+		{ "objects", "qom-list-types", "user-creatable", NULL, 0 },
+		{ "accels", "qom-list-types", "accel", "-accel", 0 },
+	};
+	struct json_object *ret = NULL, *v, *q;
+	char ver[64];
+	int r;
+
+	if ((r = ask(qm, "query-version", NULL, &ret, err, errlen)) < 0)
+		return r;
+	if (!json_object_object_get_ex(ret, "qemu", &q) ||
+	    !json_object_is_type(q, json_type_object)) {
+		json_object_put(ret);
+		return fail(err, errlen, -EPROTO, "query-version: no version in the reply");
+	}
+	snprintf(ver, sizeof(ver), "%d.%d.%d",
+		 json_object_object_get_ex(q, "major", &v) ? json_object_get_int(v) : 0,
+		 json_object_object_get_ex(q, "minor", &v) ? json_object_get_int(v) : 0,
+		 json_object_object_get_ex(q, "micro", &v) ? json_object_get_int(v) : 0);
+	json_object_object_add(root, "version", json_object_new_string(ver));
+	json_object_object_add(root, "package", json_object_new_string(
+		json_object_object_get_ex(ret, "package", &v) && json_object_is_type(v, json_type_string) ?
+		json_object_get_string(v) : ""));
+	json_object_put(ret);
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		struct json_object *a;
+
+		ret = NULL;
+		r = ask(qm, qs[i].cmd, qs[i].implements ? types_args(qs[i].implements) : NULL,
+			&ret, err, errlen);
+		if (r < 0)
+			return r;
+		a = names_of(ret, qs[i].alias, qs[i].strip);
+		json_object_put(ret);
+		if (!a || json_object_object_add(root, qs[i].key, a) < 0)
+			return fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* `BINARY -display help`: QEMU loads each UI module to answer, so it
+ * lists the back-ends that can start (7.2 has no QMP command for it). */
+static int ask_displays(const char *binary, struct json_object *root, char *err, size_t errlen)
+{
+	char *argv[] = { (char *)binary, "-display", "help", NULL };
+	char buf[4096], *line, *save = NULL;
+	struct json_object *a = NULL;
+	size_t len = 0;
+	long long end = now_ms() + PRB_TIMEOUT_MS;
+	int op[2] = { -1, -1 }, null = -1, r = 0;
+	pid_t pid;
+
+	if (pipe2(op, O_CLOEXEC) < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		goto out;
+	}
+	if ((pid = fork()) < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child(binary, argv, null, op[1], null, -1);
+	close(op[1]);
+	op[1] = -1;
+	while (len < sizeof(buf) - 1) {
+		struct pollfd pfd = { .fd = op[0], .events = POLLIN };
+		long long left = end - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		n = read(op[0], buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			break;
+		if (n > 0)
+			len += (size_t)n;
+	}
+	buf[len] = 0;
+	reap(pid, 1000);
+	if (!(a = json_object_new_array())) {
+		r = fail(err, errlen, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* "Available display backend types:", then one name a line */
+	line = strtok_r(buf, "\n", &save);
+	if (!line || strncmp(line, "Available display backend types:", 32) != 0) {
+		r = fail(err, errlen, -EPROTO, "%s -display help: not the list of display back-ends", binary);
+		goto out;
+	}
+	while ((line = strtok_r(NULL, "\n", &save)))
+		if (*line && json_object_array_add(a, json_object_new_string(line)) < 0) {
+			r = fail(err, errlen, -ENOMEM, "out of memory");
+			goto out;
+		}
+	json_object_object_add(root, "displays", a);
+	a = NULL;
+out:
+	json_object_put(a);
+	for (int i = 0; i < 2; i++)
+		if (op[i] >= 0)
+			close(op[i]);
+	if (null >= 0)
+		close(null);
+	return r;
+}
+
+/* The names of device-list-properties' reply. */
+static struct json_object *prop_names(struct json_object *ret)
+{
+	return names_of(ret, 0, NULL);
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static int known(struct json_object *props, const char *type)
+{
+	return json_object_object_get_ex(props, type, NULL);
+}
+
+/*
+ * Fill root's device-properties for the types in devices it lacks,
+ * starting QEMU if qm has none running.  A type QEMU does not know is
+ * left out (the check reports it as unknown); one that makes QEMU exit is
+ * null, and QEMU is started again for the rest.
+ */
+static int ask_devices(const char *binary, struct qemu *qm, struct json_object *root,
+		       const char *const *devices, size_t n, char *err, size_t errlen)
+{
+	struct json_object *props = get(root, "device-properties");
+	int restarts = 0, r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *args, *ret = NULL;
+
+		if (known(props, devices[i]) || !prb_has(&(struct prb){ .root = root }, PRB_DEVICES, devices[i]))
+			continue;
+		if (!qm->q && (r = qemu_start(binary, qm, err, errlen)) < 0)
+			return r;
+		if (!(args = json_object_new_object()) ||
+		    json_object_object_add(args, "typename", json_object_new_string(devices[i])) < 0) {
+			json_object_put(args);
+			return fail(err, errlen, -ENOMEM, "out of memory");
+		}
+		r = ask(qm, "device-list-properties", args, &ret, err, errlen);
+		if (r == 0) {
+			struct json_object *a = prop_names(ret);
+
+			json_object_put(ret);
+			if (!a || json_object_object_add(props, devices[i], a) < 0)
+				return fail(err, errlen, -ENOMEM, "out of memory");
+		} else if (r == -EREMOTEIO) {
+			json_object_object_add(props, devices[i], NULL);
+		} else if (r == -ECONNRESET || r == -ETIMEDOUT) {
+			/* QEMU died (or hung) answering: this type cannot be created */
+			qemu_stop(qm, NULL, 0);
+			json_object_object_add(props, devices[i], NULL);
+			if (++restarts > PRB_MAX_RESTARTS)
+				return fail(err, errlen, -EPROTO, "%s exited %d times while describing "
+					    "device types", binary, restarts);
+		} else {
+			return r;
+		}
+		r = 0;
+	}
+	return r;
+}
+
+static struct json_object *new_root(const struct prb_id *id)
+{
+	struct json_object *root = json_object_new_object(), *ido = id_json(id);
+
+	if (!root || !ido || json_object_object_add(root, "qlaunch-probe", json_object_new_int(PRB_FORMAT)) < 0 ||
+	    json_object_object_add(root, "binary", ido) < 0 ||
+	    json_object_object_add(root, "device-properties", json_object_new_object()) < 0) {
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
+
+static int all_known(struct json_object *root, const char *const *devices, size_t n)
+{
+	struct json_object *props = get(root, "device-properties");
+
+	for (size_t i = 0; i < n; i++)
+		if (!known(props, devices[i]) && prb_has(&(struct prb){ .root = root }, PRB_DEVICES, devices[i]))
+			return 0;
+	return 1;
+}
+
+int prb_get(const char *binary, const char *const *devices, size_t n,
+	    const char *cache_dir, struct prb *out, char *err, size_t errlen)
+{
+	struct qemu qm = { 0, -1, NULL };
+	struct json_object *root = NULL;
+	char *dir = NULL, why[512];
+	struct prb_id id;
+	int r, use_cache = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = prb_identity(binary, &id)) < 0)
+		return fail(err, errlen, r, "%s: %s", binary, strerror(-r));
+	dir = cache_dir ? strdup(cache_dir) : prb_default_dir();
+	if (dir) {
+		r = prb_cache_dir_ok(dir, why, sizeof(why));
+		if (r == 0) {
+			use_cache = 1;
+			out->cache_file = prb_cache_path(dir, binary);
+		} else {
+			char *w = NULL;
+
+			if (asprintf(&w, "not using the probe cache: %s", why) >= 0)
+				sv_take(&out->warnings, w);
+		}
+	}
+	if (use_cache && prb_cache_read(dir, &id, &root) == 0 && all_known(root, devices, n)) {
+		out->from_cache = 1;
+		out->root = root;
+		root = NULL;
+		r = 0;
+		goto out;
+	}
+	if (!root) {
+		r = -ENOMEM;
+		if (!(root = new_root(&id)))
+			goto out;
+		if ((r = qemu_start(binary, &qm, err, errlen)) < 0 ||
+		    (r = ask_base(&qm, root, err, errlen)) < 0 ||
+		    (r = ask_displays(binary, root, err, errlen)) < 0)
+			goto out;
+	}
+	if ((r = ask_devices(binary, &qm, root, devices, n, err, errlen)) < 0)
+		goto out;
+	if ((r = prb_validate(root, &id)) < 0) {
+		r = fail(err, errlen, -EPROTO, "%s: the answers do not make a valid probe", binary);
+		goto out;
+	}
+	/* the binary changed while it was asked: answer, but do not cache */
+	{
+		struct prb_id now;
+
+		if (prb_identity(binary, &now) < 0 || prb_validate(root, &now) < 0)
+			use_cache = 0;
+	}
+	if (use_cache && (r = prb_cache_write(dir, &id, root)) < 0) {
+		char *w = NULL;
+
+		if (asprintf(&w, "cannot write the probe cache %s: %s", out->cache_file, strerror(-r)) >= 0)
+			sv_take(&out->warnings, w);
+	}
+	out->root = root;
+	root = NULL;
+	r = 0;
+out:
+	qemu_stop(&qm, NULL, 0);
+	json_object_put(root);
+	free(dir);
+	if (r < 0)
+		prb_release(out);
+	return r;
+}
+
+/* --- answers -------------------------------------------------------------------- */
+
+int prb_has(const struct prb *p, enum prb_list which, const char *name)
+{
+	struct json_object *a = get(p->root, list_keys[which]);
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), name) == 0)
+			return 1;
+	return 0;
+}
+
+static const char **array_names(struct json_object *a)
+{
+	size_t n = a ? json_object_array_length(a) : 0;
+	const char **v = calloc(n + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = json_object_get_string(json_object_array_get_idx(a, i));
+	return v;
+}
+
+const char **prb_names(const struct prb *p, enum prb_list which)
+{
+	return array_names(get(p->root, list_keys[which]));
+}
+
+int prb_device_props(const struct prb *p, const char *type, const char ***names)
+{
+	struct json_object *props = get(p->root, "device-properties"), *a;
+
+	*names = NULL;
+	if (!json_object_object_get_ex(props, type, &a))
+		return -ENOENT;
+	if (!a)
+		return 0;
+	*names = array_names(a);
+	return *names ? 1 : -ENOMEM;
+}
+
+void prb_release(struct prb *p)
+{
+	if (!p)
+		return;
+	json_object_put(p->root);
+	p->root = NULL;
+	free(p->cache_file);
+	p->cache_file = NULL;
+	sv_release(&p->warnings);
+}
