@@ -17,6 +17,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HAVE_CLOSE_RANGE
+#include <linux/close_range.h>
+#endif
 
 #include <json.h>
 
@@ -388,6 +391,19 @@ static void child(const char *binary, char *const argv[], int in, int out, int e
 	if (sock >= 0) {
 		if (sock == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(sock, 3) < 0)
 			_exit(127);
+	}
+	/* nothing else of ours (or of our caller: --fd) reaches QEMU */
+	{
+		int from = sock >= 0 ? 4 : 3;
+#ifdef HAVE_CLOSE_RANGE
+		if (close_range((unsigned)from, ~0u, 0) < 0)
+#endif
+		{
+			long max = sysconf(_SC_OPEN_MAX);
+
+			for (long fd = from; fd < (max < 0 || max > 65536 ? 65536 : max); fd++)
+				close((int)fd);
+		}
 	}
 	execv(binary, argv);
 	_exit(127);

@@ -234,13 +234,15 @@ case $out in
 		not_ok "qlaunch print examples/demo.ini exited $status" ;;
 *) not_ok "qlaunch print examples/demo.ini starts with /usr/bin/qemu-system-x86_64: $out" ;;
 esac
-# (an example that takes a tap fd from its caller gets one: /dev/null)
+# (an example that takes a tap fd from its caller gets one: /dev/null;
+# check probes QEMU: into a cache of the test's own, not /var/cache)
 check "qlaunch check on the installed examples" \
 	sh -c 'for f in /usr/share/doc/qlaunch/examples/*.ini; do
 		[ -f "$f" ] || exit 1
 		fd=; grep -q "^\[fd\.tap0\]" "$f" && fd="--fd tap0=3"
-		env -u QLAUNCH_PLUGIN_PATH -u QLAUNCH_PLUGIN_SET /usr/bin/qlaunch check $fd "$f" 3</dev/null || exit 1
-	done'
+		env -u QLAUNCH_PLUGIN_PATH -u QLAUNCH_PLUGIN_SET XDG_CACHE_HOME="$1/cache" \
+			/usr/bin/qlaunch check $fd "$f" 3</dev/null || exit 1
+	done' sh "$tmp"
 
 out=$(env -u PKG_CONFIG_PATH pkg-config --variable=plugindir qlaunch 2>&1)
 check "pkg-config --variable=plugindir qlaunch: $out" [ "$out" = "$PLUGINDIR" ]
