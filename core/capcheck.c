@@ -211,13 +211,56 @@ int cap_device_types(const struct cfg *cfg, const char ***types, size_t *n)
 		const struct cfg_section *sec = &cfg->sections[i];
 		const struct cfg_key *k;
 
-		if (sec->removed || strcmp(sec->type, "device") != 0 ||
+		if (sec->removed || (strcmp(sec->type, "device") != 0 && strcmp(sec->type, "global") != 0) ||
 		    !(k = cfg_key_find(sec, "driver")) || !*k->value)
 			continue;
 		v[(*n)++] = k->value;
 	}
 	*types = v;
 	return 0;
+}
+
+/* [global.NAME] driver and property: QEMU ignores a -global for a type
+ * it does not have, and fails only when it creates a device of the type
+ * for a property that type lacks. */
+static void check_global(struct cc *c, const struct cfg_section *sec)
+{
+	const struct cfg_key *drv = cfg_key_find(sec, "driver"), *prop = cfg_key_find(sec, "property");
+	const char **props = NULL;
+	const char *near;
+	int found = 0;
+
+	if (!drv || !*drv->value || reported(c->dg, cfg_origin(sec, drv, c->cfg->path), drv->line))
+		return;
+	if (!prb_has(c->p, PRB_TYPES, drv->value)) {
+		const char **names = prb_names(c->p, PRB_TYPES);
+
+		if (!names) {
+			c->r = -ENOMEM;
+			return;
+		}
+		near = suggest(drv->value, names);
+		dg_error(c->dg, cfg_origin(sec, drv, c->cfg->path), drv->line, sec->name, drv->name,
+			 "%s has no type '%s'%s%s%s, and QEMU would ignore this -global without a word",
+			 c->binary, drv->value, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		free(names);
+		c->r = c->r ? c->r : -EINVAL;
+		return;
+	}
+	/* properties are known for device types only (device-list-properties) */
+	if (!prop || !*prop->value || reported(c->dg, cfg_origin(sec, prop, c->cfg->path), prop->line) ||
+	    prb_device_props(c->p, drv->value, &props) != 1)
+		return;
+	for (size_t j = 0; props[j] && !found; j++)
+		found = strcmp(props[j], prop->value) == 0;
+	if (!found) {
+		near = suggest(prop->value, props);
+		dg_error(c->dg, cfg_origin(sec, prop, c->cfg->path), prop->line, sec->name, prop->name,
+			 "device type '%s' has no property '%s'%s%s%s", drv->value, prop->value,
+			 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		c->r = c->r ? c->r : -EINVAL;
+	}
+	free(props);
 }
 
 int cap_check(const struct cfg *cfg, const struct registry *reg, const struct prb *p,
@@ -247,6 +290,8 @@ int cap_check(const struct cfg *cfg, const struct registry *reg, const struct pr
 			check_key(&c, sec, "type", "object type", PRB_OBJECTS);
 		} else if (strcmp(sec->type, "display") == 0 && owned_by(reg, "display", "display")) {
 			check_key(&c, sec, "type", "display back-end", PRB_DISPLAYS);
+		} else if (strcmp(sec->type, "global") == 0 && owned_by(reg, "global", "global")) {
+			check_global(&c, sec);
 		} else if (strcmp(sec->type, "qemu") == 0) {
 			check_key(&c, sec, "display", "display back-end", PRB_DISPLAYS);
 		}

@@ -13,6 +13,9 @@
  *   [cpu] model               a CPU model
  *   [object.ID] type          a user-creatable object type
  *   [display] type, [qemu] display  a display back-end that can start
+ *   [global.NAME] driver      a QOM type (abstract ones too: a -global for
+ *                             a parent type applies to its children)
+ *   [global.NAME] property    a property of driver, if that is a device type
  * Only where the standard plugin owns the section type (a third-party
  * plugin that took its place may mean something else by these keys).
  */
@@ -24,7 +27,7 @@
 #include "probe.h"
 #include "registry.h"
 
-/* The device types the config's [device.ID] sections name, in *types
+/* The device types the config's [device.ID] and [global.NAME] sections name, in *types
  * (borrowed from cfg; free only the array), for prb_get.  0 or -ENOMEM. */
 int cap_device_types(const struct cfg *cfg, const char ***types, size_t *n);
 

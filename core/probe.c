@@ -38,6 +38,7 @@
 static const char *const list_keys[] = {
 	[PRB_MACHINES] = "machines", [PRB_CPUS] = "cpus", [PRB_DEVICES] = "devices",
 	[PRB_OBJECTS] = "objects", [PRB_ACCELS] = "accels", [PRB_DISPLAYS] = "displays",
+	[PRB_TYPES] = "types",
 };
 #define NLISTS (sizeof(list_keys) / sizeof(list_keys[0]))
 
@@ -581,6 +582,17 @@ static struct json_object *types_args(const char *implements)
 	return a;
 }
 
+static struct json_object *all_types_args(void)
+{
+	struct json_object *a = json_object_new_object();
+
+	if (a && json_object_object_add(a, "abstract", json_object_new_boolean(1)) < 0) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
 /* The base answers into root. */
 static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
 {
@@ -590,6 +602,7 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 		{ "devices", "qom-list-types", "device", NULL, 0 },
 		{ "objects", "qom-list-types", "user-creatable", NULL, 0 },
 		{ "accels", "qom-list-types", "accel", "-accel", 0 },
+		{ "types", "qom-list-types", NULL, NULL, 0 },     /* abstract ones too */
 	};
 	struct json_object *ret = NULL, *v, *q;
 	char ver[64];
@@ -615,8 +628,8 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 		struct json_object *a;
 
 		ret = NULL;
-		r = ask(qm, qs[i].cmd, qs[i].implements ? types_args(qs[i].implements) : NULL,
-			&ret, err, errlen);
+		r = ask(qm, qs[i].cmd, strcmp(qs[i].key, "types") == 0 ? all_types_args() :
+			qs[i].implements ? types_args(qs[i].implements) : NULL, &ret, err, errlen);
 		if (r < 0)
 			return r;
 		a = names_of(ret, qs[i].alias, qs[i].strip);

@@ -12,7 +12,7 @@
  *                 "ctime", "ctime-ns" },
  *     "version": "7.2.22", "package": "Debian ...",
  *     "machines": [...], "cpus": [...], "devices": [...],
- *     "objects": [...], "accels": [...], "displays": [...],
+ *     "objects": [...], "accels": [...], "displays": [...], "types": [...],
  *     "device-properties": { "TYPE": [names...] or null } }
  *
  * device-properties holds only the types asked for (lazily): null marks a
@@ -56,6 +56,7 @@ struct prb {
 /* Which set of names (the arrays of the shape above). */
 enum prb_list {
 	PRB_MACHINES, PRB_CPUS, PRB_DEVICES, PRB_OBJECTS, PRB_ACCELS, PRB_DISPLAYS,
+	PRB_TYPES,      /* every QOM type, abstract ones too (-global drivers) */
 };
 
 /* The identity of path (stat follows links). 0 or -errno. */

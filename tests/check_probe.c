@@ -39,7 +39,7 @@ static struct json_object *sample(const struct prb_id *id)
 		 "\"size\": %llu, \"mtime\": %lld, \"mtime-ns\": %lld, \"ctime\": %lld, \"ctime-ns\": %lld}, "
 		 "\"version\": \"7.2.22\", \"package\": \"test\", \"machines\": [\"q35\", \"pc\"], "
 		 "\"cpus\": [\"qemu64\"], \"devices\": [\"virtio-blk-pci\", \"virtio-gpu-gl-pci\"], "
-		 "\"objects\": [\"rng-random\"], \"accels\": [\"tcg\", \"kvm\"], \"displays\": [\"none\"], "
+		 "\"objects\": [\"rng-random\"], \"accels\": [\"tcg\", \"kvm\"], \"displays\": [\"none\"], \"types\": [\"device\", \"virtio-blk-pci\"], "
 		 "\"device-properties\": {\"virtio-blk-pci\": [\"drive\", \"serial\"], "
 		 "\"virtio-gpu-gl-pci\": null}}",
 		 id->path, id->dev, id->ino, id->size, id->mtime, id->mtime_ns, id->ctime, id->ctime_ns);
@@ -152,6 +152,7 @@ START_TEST(wrong_shape)
 		{ "\"virtio-gpu-gl-pci\":null", "\"virtio-gpu-gl-pci\":1" },
 		{ "\"version\":\"7.2.22\",", "" },                    /* a key missing */
 		{ "\"displays\":[\"none\"],", "" },
+		{ "\"types\":[\"device\",\"virtio-blk-pci\"],", "" },
 		{ "\"qlaunch-probe\":1", "\"qlaunch-probe\":\"1\"" },
 	};
 	struct json_object *root;
