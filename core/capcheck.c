@@ -135,6 +135,67 @@ static const struct cfg_key *check_key(struct cc *c, const struct cfg_section *s
 	return NULL;
 }
 
+/* [chardev.ID] backend: a QOM type chardev-BACKEND (a backend whose
+ * module is not installed has none), or one of QEMU 7.2's aliases. */
+static void check_chardev(struct cc *c, const struct cfg_section *sec)
+{
+	static const char *const alias[][2] = { { "tty", "serial" }, { "parport", "parallel" } };
+	const struct cfg_key *k = cfg_key_find(sec, "backend");
+	const char **names, **backends;
+	const char *near, *v;
+	char buf[256];
+	size_t n = 0;
+
+	if (!k || !*k->value || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
+		return;
+	v = k->value;
+	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (strcmp(v, alias[i][0]) == 0)
+			v = alias[i][1];
+	snprintf(buf, sizeof(buf), "chardev-%s", v);
+	if (prb_has(c->p, PRB_TYPES, buf))
+		return;
+	if (!(names = prb_names(c->p, PRB_TYPES))) {
+		c->r = -ENOMEM;
+		return;
+	}
+	while (names[n])
+		n++;
+	if (!(backends = calloc(n + 1, sizeof(*backends)))) {
+		free(names);
+		c->r = -ENOMEM;
+		return;
+	}
+	n = 0;
+	for (size_t i = 0; names[i]; i++)
+		if (strncmp(names[i], "chardev-", 8) == 0 && names[i][8])
+			backends[n++] = names[i] + 8;
+	near = suggest(k->value, backends);
+	dg_error(c->dg, cfg_origin(sec, k, c->cfg->path), k->line, sec->name, k->name,
+		 "unknown chardev backend '%s'%s%s%s, expected one that %s has ('qlaunch probe --json' "
+		 "lists them as types chardev-BACKEND)", k->value, near ? " (did you mean '" : "",
+		 near ? near : "", near ? "'?)" : "", c->binary);
+	c->r = c->r ? c->r : -EINVAL;
+	free(backends);
+	free(names);
+}
+
+/* A list the probe may have left empty (the schema did not say): then
+ * nothing is checked against it. */
+static void check_key_nonempty(struct cc *c, const struct cfg_section *sec, const char *key,
+			       const char *what, enum prb_list which)
+{
+	const char **names = prb_names(c->p, which);
+
+	if (!names) {
+		c->r = -ENOMEM;
+		return;
+	}
+	if (names[0])
+		check_key(c, sec, key, what, which);
+	free(names);
+}
+
 /* -device takes these besides properties */
 static const char *const device_words[] = { "driver", "bus", "id", NULL };
 
@@ -292,6 +353,14 @@ int cap_check(const struct cfg *cfg, const struct registry *reg, const struct pr
 			check_key(&c, sec, "type", "display back-end", PRB_DISPLAYS);
 		} else if (strcmp(sec->type, "global") == 0 && owned_by(reg, "global", "global")) {
 			check_global(&c, sec);
+		} else if (strcmp(sec->type, "chardev") == 0 && owned_by(reg, "chardev", "chardev")) {
+			check_chardev(&c, sec);
+		} else if (strcmp(sec->type, "blockdev") == 0 && owned_by(reg, "blockdev", "blockdev")) {
+			check_key_nonempty(&c, sec, "driver", "block driver", PRB_BLOCKDEV_DRIVERS);
+		} else if (strcmp(sec->type, "netdev") == 0 && owned_by(reg, "netdev", "netdev")) {
+			check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES);
+		} else if (strcmp(sec->type, "nic") == 0 && owned_by(reg, "nic", "nic")) {
+			check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES);
 		} else if (strcmp(sec->type, "qemu") == 0) {
 			check_key(&c, sec, "display", "display back-end", PRB_DISPLAYS);
 		}

@@ -16,6 +16,9 @@
  *   [global.NAME] driver      a QOM type (abstract ones too: a -global for
  *                             a parent type applies to its children)
  *   [global.NAME] property    a property of driver, if that is a device type
+ *   [chardev.ID] backend      a type chardev-BACKEND (or tty, parport)
+ *   [blockdev.NODE] driver    a block driver of blockdev-add's schema
+ *   [netdev.ID] type, [nic.ID] type  a netdev type of netdev_add's schema
  * Only where the standard plugin owns the section type (a third-party
  * plugin that took its place may mean something else by these keys).
  */

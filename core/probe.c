@@ -38,7 +38,8 @@
 static const char *const list_keys[] = {
 	[PRB_MACHINES] = "machines", [PRB_CPUS] = "cpus", [PRB_DEVICES] = "devices",
 	[PRB_OBJECTS] = "objects", [PRB_ACCELS] = "accels", [PRB_DISPLAYS] = "displays",
-	[PRB_TYPES] = "types",
+	[PRB_TYPES] = "types", [PRB_BLOCKDEV_DRIVERS] = "blockdev-drivers",
+	[PRB_NETDEV_TYPES] = "netdev-types",
 };
 #define NLISTS (sizeof(list_keys) / sizeof(list_keys[0]))
 
@@ -593,6 +594,80 @@ static struct json_object *all_types_args(void)
 	return a;
 }
 
+/* The entity of query-qmp-schema's reply called name, or NULL. */
+static struct json_object *schema_find(struct json_object *schema, const char *name)
+{
+	for (size_t i = 0; name && i < json_object_array_length(schema); i++) {
+		struct json_object *e = json_object_array_get_idx(schema, i), *v;
+
+		if (json_object_object_get_ex(e, "name", &v) && json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), name) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static const char *string_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : NULL;
+}
+
+/* The values of the enum that is the type of member of command's
+ * arguments (blockdev-add's driver), as a new array; an empty one if the
+ * schema does not say (a miss, never a false alarm: the check then
+ * skips an empty list). */
+static struct json_object *schema_enum(struct json_object *schema, const char *command,
+				       const char *member)
+{
+	struct json_object *out = json_object_new_array(), *args, *members, *en, *values;
+
+	args = schema_find(schema, string_of(schema_find(schema, command), "arg-type"));
+	if (!out || !args || !json_object_object_get_ex(args, "members", &members) ||
+	    !json_object_is_type(members, json_type_array))
+		return out;
+	for (size_t i = 0; i < json_object_array_length(members); i++) {
+		struct json_object *m = json_object_array_get_idx(members, i);
+		const char *name = string_of(m, "name");
+
+		if (!name || strcmp(name, member) != 0)
+			continue;
+		en = schema_find(schema, string_of(m, "type"));
+		if (!en || !string_of(en, "meta-type") || strcmp(string_of(en, "meta-type"), "enum") != 0 ||
+		    !json_object_object_get_ex(en, "values", &values) || !string_array(values))
+			break;
+		for (size_t j = 0; j < json_object_array_length(values); j++)
+			if (json_object_array_add(out, json_object_get(json_object_array_get_idx(values, j))) < 0) {
+				json_object_put(out);
+				return NULL;
+			}
+		break;
+	}
+	return out;
+}
+
+/* Enums of query-qmp-schema into root. */
+static int ask_schema(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
+{
+	static const struct { const char *key, *command, *member; } es[] = {
+		{ "blockdev-drivers", "blockdev-add", "driver" },
+		{ "netdev-types", "netdev_add", "type" },
+	};
+	struct json_object *schema = NULL;
+	int r = ask(qm, "query-qmp-schema", NULL, &schema, err, errlen);
+
+	for (size_t i = 0; r == 0 && i < sizeof(es) / sizeof(es[0]); i++) {
+		struct json_object *a = schema_enum(schema, es[i].command, es[i].member);
+
+		if (!a || json_object_object_add(root, es[i].key, a) < 0)
+			r = fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	json_object_put(schema);
+	return r;
+}
+
 /* The base answers into root. */
 static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
 {
@@ -834,6 +909,7 @@ int prb_get(const char *binary, const char *const *devices, size_t n,
 			goto out;
 		if ((r = qemu_start(binary, &qm, err, errlen)) < 0 ||
 		    (r = ask_base(&qm, root, err, errlen)) < 0 ||
+		    (r = ask_schema(&qm, root, err, errlen)) < 0 ||
 		    (r = ask_displays(binary, root, err, errlen)) < 0)
 			goto out;
 	}

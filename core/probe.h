@@ -13,6 +13,7 @@
  *     "version": "7.2.22", "package": "Debian ...",
  *     "machines": [...], "cpus": [...], "devices": [...],
  *     "objects": [...], "accels": [...], "displays": [...], "types": [...],
+ *     "blockdev-drivers": [...], "netdev-types": [...],
  *     "device-properties": { "TYPE": [names...] or null } }
  *
  * device-properties holds only the types asked for (lazily): null marks a
@@ -56,7 +57,10 @@ struct prb {
 /* Which set of names (the arrays of the shape above). */
 enum prb_list {
 	PRB_MACHINES, PRB_CPUS, PRB_DEVICES, PRB_OBJECTS, PRB_ACCELS, PRB_DISPLAYS,
-	PRB_TYPES,      /* every QOM type, abstract ones too (-global drivers) */
+	PRB_TYPES,      /* every QOM type, abstract ones too (-global drivers,
+			 * chardev-BACKEND) */
+	PRB_BLOCKDEV_DRIVERS, /* query-qmp-schema: blockdev-add's driver */
+	PRB_NETDEV_TYPES,     /* query-qmp-schema: netdev_add's type */
 };
 
 /* The identity of path (stat follows links). 0 or -errno. */

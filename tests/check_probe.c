@@ -40,6 +40,7 @@ static struct json_object *sample(const struct prb_id *id)
 		 "\"version\": \"7.2.22\", \"package\": \"test\", \"machines\": [\"q35\", \"pc\"], "
 		 "\"cpus\": [\"qemu64\"], \"devices\": [\"virtio-blk-pci\", \"virtio-gpu-gl-pci\"], "
 		 "\"objects\": [\"rng-random\"], \"accels\": [\"tcg\", \"kvm\"], \"displays\": [\"none\"], \"types\": [\"device\", \"virtio-blk-pci\"], "
+		 "\"blockdev-drivers\": [\"qcow2\"], \"netdev-types\": [\"user\"], "
 		 "\"device-properties\": {\"virtio-blk-pci\": [\"drive\", \"serial\"], "
 		 "\"virtio-gpu-gl-pci\": null}}",
 		 id->path, id->dev, id->ino, id->size, id->mtime, id->mtime_ns, id->ctime, id->ctime_ns);
