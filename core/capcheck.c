@@ -131,6 +131,9 @@ static const struct cfg_key *check_key(struct cc *c, const struct cfg_section *s
 		return NULL;
 	if (prb_has(c->p, which, k->value) || (which == PRB_DEVICES && device_alias(c->p, k->value)))
 		return k;
+	/* -nic model=virtio is QEMU's old name of virtio-net-pci */
+	if (which == PRB_DEVICES && strcmp(key, "model") == 0 && strcmp(k->value, "virtio") == 0)
+		return k;
 	unknown(c, sec, k, what, k->value, which);
 	return NULL;
 }
@@ -361,6 +364,7 @@ int cap_check(const struct cfg *cfg, const struct registry *reg, const struct pr
 			check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES);
 		} else if (strcmp(sec->type, "nic") == 0 && owned_by(reg, "nic", "nic")) {
 			check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES);
+			check_key(&c, sec, "model", "NIC model", PRB_DEVICES);
 		} else if (strcmp(sec->type, "qemu") == 0) {
 			check_key(&c, sec, "display", "display back-end", PRB_DISPLAYS);
 		}

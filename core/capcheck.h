@@ -19,6 +19,7 @@
  *   [chardev.ID] backend      a type chardev-BACKEND (or tty, parport)
  *   [blockdev.NODE] driver    a block driver of blockdev-add's schema
  *   [netdev.ID] type, [nic.ID] type  a netdev type of netdev_add's schema
+ *   [nic.ID] model            a device type (or virtio, its old name)
  * Only where the standard plugin owns the section type (a third-party
  * plugin that took its place may mean something else by these keys).
  */
