@@ -20,7 +20,7 @@
  * type QEMU listed but could not describe (it exited while answering, as
  * QEMU 7.2 does for virtio-gpu-gl-pci when its module is missing).
  *
- * The cache (one exception to "print and check create nothing"): a file
+ * The cache (prbcache.h; one exception to "print and check create nothing"): a file
  * per binary in $XDG_CACHE_HOME/qlaunch if that is set (absolute), else
  * /var/cache/qlaunch for root and ~/.cache/qlaunch for other users.  The directory must be the effective
  * user's, with no group or other write permission, in a tree no other user
@@ -54,6 +54,9 @@ struct prb {
 	struct strv warnings;       /* lines for stderr (no "qlaunch: ") */
 };
 
+/* The version of the shape above, in "qlaunch-probe". */
+#define PRB_FORMAT 1
+
 /* Which set of names (the arrays of the shape above). */
 enum prb_list {
 	PRB_MACHINES, PRB_CPUS, PRB_DEVICES, PRB_OBJECTS, PRB_ACCELS, PRB_DISPLAYS,
@@ -61,10 +64,11 @@ enum prb_list {
 			 * chardev-BACKEND) */
 	PRB_BLOCKDEV_DRIVERS, /* query-qmp-schema: blockdev-add's driver */
 	PRB_NETDEV_TYPES,     /* query-qmp-schema: netdev_add's type */
+	PRB_NLISTS
 };
 
-/* The identity of path (stat follows links). 0 or -errno. */
-int prb_identity(const char *path, struct prb_id *id);
+/* Each list's key in the JSON object: "machines", ... */
+extern const char *const prb_list_keys[PRB_NLISTS];
 
 /*
  * The probe of binary (an absolute path), with the properties of every
@@ -76,10 +80,6 @@ int prb_identity(const char *path, struct prb_id *id);
  */
 int prb_get(const char *binary, const char *const *devices, size_t n,
 	    const char *cache_dir, struct prb *out, char *err, size_t errlen);
-
-/* The default cache directory: malloc'd, or NULL if there is none (no
- * HOME, or out of memory). */
-char *prb_default_dir(void);
 
 /* Is name in the list?  1 or 0 (0 if the list is missing). */
 int prb_has(const struct prb *p, enum prb_list which, const char *name);
@@ -94,26 +94,6 @@ const char **prb_names(const struct prb *p, enum prb_list which);
  * not describe the type, -ENOENT if it was not asked for.
  */
 int prb_device_props(const struct prb *p, const char *type, const char ***names);
-
-/* Validate a parsed cache file against id: 0 if it can be trusted,
- * -EINVAL if its shape is wrong, -ESTALE if it is about another binary.
- * (Exposed for the unit tests.) */
-int prb_validate(struct json_object *root, const struct prb_id *id);
-
-/* Read the cache file name in dir for id: 0 and *root, or -errno
- * (-ENOENT: none; -EINVAL/-ESTALE: not trusted; -EPERM: not the user's
- * private file). */
-int prb_cache_read(const char *dir, const struct prb_id *id, struct json_object **root);
-
-/* Write root as the cache file for id in dir, atomically. 0 or -errno. */
-int prb_cache_write(const char *dir, const struct prb_id *id, struct json_object *root);
-
-/* May dir hold the cache?  Creates it (0700) if missing, then 0, or
- * -EPERM with the reason in err, or another -errno. */
-int prb_cache_dir_ok(const char *dir, char *err, size_t errlen);
-
-/* The cache file's name in dir for a binary path (malloc'd, or NULL). */
-char *prb_cache_path(const char *dir, const char *binary);
 
 void prb_release(struct prb *p);
 

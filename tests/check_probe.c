@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <json.h>
-#include "probe.h"
+#include "prbcache.h"
 #include "testutil.h"
 
 static void setup(void) { tu_tmpdir(); }
