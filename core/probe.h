@@ -2,10 +2,11 @@
  * The capability probe: what a QEMU binary has, asked of the binary
  * itself and cached per binary identity.
  *
- * prb_get runs the binary at most once per call (QMP over a socketpair
- * whose end QEMU inherits as -chardev socket,fd=N: nothing is created on
- * disk), plus `BINARY -display help` for the display back-ends whose UI
- * module is installed, and keeps the answers in one JSON object:
+ * prb_get runs the binary once when the cache does not answer (QMP over
+ * a socketpair whose end QEMU inherits as -chardev socket,fd=3: nothing is
+ * created on disk; again for each device type that kills it), plus
+ * `BINARY -display help` for the display back-ends whose UI module is
+ * installed, and keeps the answers in one JSON object:
  *
  *   { "qlaunch-probe": 1,
  *     "binary": { "path", "dev", "ino", "size", "mtime", "mtime-ns",
@@ -20,15 +21,16 @@
  * type QEMU listed but could not describe (it exited while answering, as
  * QEMU 7.2 does for virtio-gpu-gl-pci when its module is missing).
  *
- * The cache (prbcache.h; one exception to "print and check create nothing"): a file
- * per binary in $XDG_CACHE_HOME/qlaunch if that is set (absolute), else
- * /var/cache/qlaunch for root and ~/.cache/qlaunch for other users.  The directory must be the effective
- * user's, with no group or other write permission, in a tree no other user
- * could change (safedir.h); else the cache is not used (a warning says
- * why) and the probe runs uncached.  Files are 0600, written to a
- * temporary file in the same directory and renamed.  A file that is not
- * the user's regular 0600-style file, that does not parse, has the wrong
- * shape or names another identity is ignored and rewritten.
+ * The cache (prbcache.h; the one exception to "print and check create
+ * nothing"): a file per binary in $XDG_CACHE_HOME/qlaunch if that is set
+ * (absolute), else /var/cache/qlaunch for root and ~/.cache/qlaunch for
+ * other users.  The directory must be the effective user's, with no group
+ * or other write permission, in a tree no other user could change
+ * (safedir.h); else the cache is not used (a warning says why) and the
+ * probe runs uncached.  Files are 0600, written to a temporary file in the
+ * same directory and renamed.  A file that is not the user's private
+ * regular file, that does not parse, has the wrong shape or names another
+ * identity is ignored and rewritten.
  */
 #ifndef QL_PROBE_H
 #define QL_PROBE_H
