@@ -199,6 +199,24 @@ static void check_key_nonempty(struct cc *c, const struct cfg_section *sec, cons
 	free(names);
 }
 
+/* A value a property of this type cannot take, with what it can, or NULL.
+ * Only types whose every value QEMU 7.2 parses the same way are judged
+ * (an int32 such as a PCI addr also takes "06.0"). */
+static const char *bad_value(const char *type, const char *value)
+{
+	static const char *const bools[] = { "on", "off", "yes", "no", "true", "false", "y", "n", NULL };
+	static const char *const onoffauto[] = { "on", "off", "auto", NULL };
+	const char *const *ok = strcmp(type, "bool") == 0 ? bools :
+				strcmp(type, "OnOffAuto") == 0 ? onoffauto : NULL;
+
+	if (!ok || !*value)
+		return NULL;
+	for (size_t i = 0; ok[i]; i++)
+		if (strcasecmp(value, ok[i]) == 0)
+			return NULL;
+	return ok == bools ? "on or off" : "on, off or auto";
+}
+
 /* -device takes these besides properties */
 static const char *const device_words[] = { "driver", "bus", "id", NULL };
 
@@ -226,9 +244,22 @@ static void check_props(struct cc *c, const struct cfg_section *sec, const struc
 		const char *near;
 		int found = str_in_list(k->name, device_words);
 
+		const char *prop = NULL, *type, *want;
+
 		for (size_t j = 0; props[j] && !found; j++)
-			found = strcasecmp(props[j], k->name) == 0;
-		if (found || reported(c->dg, file, k->line))
+			if ((found = strcasecmp(props[j], k->name) == 0))
+				prop = props[j];
+		if (reported(c->dg, file, k->line))
+			continue;
+		if (prop && (type = prb_device_prop_type(c->p, drv->value, prop)) &&
+		    (want = bad_value(type, k->value))) {
+			dg_error(c->dg, file, k->line, sec->name, k->name,
+				 "invalid value '%s' for %s property '%s' of device type '%s', expected %s",
+				 k->value, type, prop, drv->value, want);
+			c->r = c->r ? c->r : -EINVAL;
+			continue;
+		}
+		if (found)
 			continue;
 		near = suggest(k->name, props);
 		if (near)

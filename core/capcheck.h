@@ -6,7 +6,9 @@
  * name, after the plugins' own checks (a key a plugin already reported is
  * not reported again):
  *   [device.ID] driver        a device type (or one of QEMU's aliases)
- *   [device.ID] other keys    properties of that type (device-list-properties)
+ *   [device.ID] other keys    properties of that type (device-list-properties),
+ *                             with a value QEMU takes if the property is a
+ *                             bool or OnOffAuto
  *   [machine] type            a machine type or alias
  *   [machine] accel           each of its ':'-separated accelerators
  *   [accel.NAME]              NAME an accelerator of the binary

@@ -111,6 +111,23 @@ int prb_validate(struct json_object *root, const struct prb_id *id)
 				return -EINVAL;
 		}
 	}
+	if (!json_object_object_get_ex(root, "device-property-types", &v) ||
+	    !json_object_is_type(v, json_type_object))
+		return -EINVAL;
+	{
+		json_object_object_foreach(v, type, props) {
+			(void)type;
+			if (!json_object_is_type(props, json_type_object))
+				return -EINVAL;
+			{
+				json_object_object_foreach(props, name, t) {
+					(void)name;
+					if (!json_object_is_type(t, json_type_string))
+						return -EINVAL;
+				}
+			}
+		}
+	}
 	if (!json_object_object_get_ex(root, "binary", &bin) || !json_object_is_type(bin, json_type_object) ||
 	    !json_object_object_get_ex(bin, "path", &v) || !json_object_is_type(v, json_type_string))
 		return -EINVAL;

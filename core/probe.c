@@ -469,6 +469,25 @@ static struct json_object *prop_names(struct json_object *ret)
 	return names_of(ret, 0, NULL);
 }
 
+/* { name: type } of device-list-properties' reply. */
+static struct json_object *prop_types(struct json_object *ret)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; o && i < json_object_array_length(ret); i++) {
+		struct json_object *e = json_object_array_get_idx(ret, i), *n, *t;
+
+		if (!json_object_object_get_ex(e, "name", &n) || !json_object_is_type(n, json_type_string) ||
+		    !json_object_object_get_ex(e, "type", &t) || !json_object_is_type(t, json_type_string))
+			continue;
+		if (json_object_object_add(o, json_object_get_string(n), json_object_get(t)) < 0) {
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 static struct json_object *get(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
@@ -492,6 +511,7 @@ static int ask_devices(const char *binary, struct qemu *qm, struct json_object *
 		       const char *const *devices, size_t n, char *err, size_t errlen)
 {
 	struct json_object *props = get(root, "device-properties");
+	struct json_object *types = get(root, "device-property-types");
 	int restarts = 0, r = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -508,11 +528,15 @@ static int ask_devices(const char *binary, struct qemu *qm, struct json_object *
 		}
 		r = ask(qm, "device-list-properties", args, &ret, err, errlen);
 		if (r == 0) {
-			struct json_object *a = prop_names(ret);
+			struct json_object *a = prop_names(ret), *t = prop_types(ret);
 
 			json_object_put(ret);
-			if (!a || json_object_object_add(props, devices[i], a) < 0)
+			if (!a || json_object_object_add(props, devices[i], a) < 0 ||
+			    !t || json_object_object_add(types, devices[i], t) < 0) {
+				if (!a)
+					json_object_put(t);
 				return fail(err, errlen, -ENOMEM, "out of memory");
+			}
 		} else if (r == -EREMOTEIO) {
 			json_object_object_add(props, devices[i], NULL);
 		} else if (r == -ECONNRESET || r == -ETIMEDOUT) {
@@ -536,7 +560,8 @@ static struct json_object *new_root(const struct prb_id *id)
 
 	if (!root || !ido || json_object_object_add(root, "qlaunch-probe", json_object_new_int(PRB_FORMAT)) < 0 ||
 	    json_object_object_add(root, "binary", ido) < 0 ||
-	    json_object_object_add(root, "device-properties", json_object_new_object()) < 0) {
+	    json_object_object_add(root, "device-properties", json_object_new_object()) < 0 ||
+	    json_object_object_add(root, "device-property-types", json_object_new_object()) < 0) {
 		json_object_put(root);
 		return NULL;
 	}
@@ -664,6 +689,16 @@ int prb_device_props(const struct prb *p, const char *type, const char ***names)
 		return 0;
 	*names = array_names(a);
 	return *names ? 1 : -ENOMEM;
+}
+
+const char *prb_device_prop_type(const struct prb *p, const char *type, const char *prop)
+{
+	struct json_object *t = NULL, *v;
+
+	if (!json_object_object_get_ex(get(p->root, "device-property-types"), type, &t) ||
+	    !json_object_object_get_ex(t, prop, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
 }
 
 void prb_release(struct prb *p)

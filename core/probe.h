@@ -15,7 +15,8 @@
  *     "machines": [...], "cpus": [...], "devices": [...],
  *     "objects": [...], "accels": [...], "displays": [...], "types": [...],
  *     "blockdev-drivers": [...], "netdev-types": [...],
- *     "device-properties": { "TYPE": [names...] or null } }
+ *     "device-properties": { "TYPE": [names...] or null },
+ *     "device-property-types": { "TYPE": { "name": "bool", ... } } }
  *
  * device-properties holds only the types asked for (lazily): null marks a
  * type QEMU listed but could not describe (it exited while answering, as
@@ -96,6 +97,10 @@ const char **prb_names(const struct prb *p, enum prb_list which);
  * not describe the type, -ENOENT if it was not asked for.
  */
 int prb_device_props(const struct prb *p, const char *type, const char ***names);
+
+/* The type device-list-properties gave the property prop of device type
+ * ("bool", "uint32", "OnOffAuto", ...; borrowed), or NULL if not known. */
+const char *prb_device_prop_type(const struct prb *p, const char *type, const char *prop);
 
 void prb_release(struct prb *p);
 

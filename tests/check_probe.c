@@ -42,7 +42,8 @@ static struct json_object *sample(const struct prb_id *id)
 		 "\"objects\": [\"rng-random\"], \"accels\": [\"tcg\", \"kvm\"], \"displays\": [\"none\"], \"types\": [\"device\", \"virtio-blk-pci\"], "
 		 "\"blockdev-drivers\": [\"qcow2\"], \"netdev-types\": [\"user\"], "
 		 "\"device-properties\": {\"virtio-blk-pci\": [\"drive\", \"serial\"], "
-		 "\"virtio-gpu-gl-pci\": null}}",
+		 "\"virtio-gpu-gl-pci\": null}, "
+		 "\"device-property-types\": {\"virtio-blk-pci\": {\"drive\": \"str\", \"serial\": \"str\"}}}",
 		 id->path, id->dev, id->ino, id->size, id->mtime, id->mtime_ns, id->ctime, id->ctime_ns);
 	return json_tokener_parse(text);
 }
@@ -155,6 +156,7 @@ START_TEST(wrong_shape)
 		{ "\"displays\":[\"none\"],", "" },
 		{ "\"types\":[\"device\",\"virtio-blk-pci\"],", "" },
 		{ "\"qlaunch-probe\":1", "\"qlaunch-probe\":\"1\"" },
+		{ "\"serial\":\"str\"", "\"serial\":[]" },
 	};
 	struct json_object *root;
 	struct prb_id id;
