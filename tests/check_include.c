@@ -153,7 +153,7 @@ START_TEST(cycles_and_depth)
 		  "expected no cycle");
 	/* d1 includes d2 ... d9: the config, then 8 levels, is the limit */
 	for (int i = 1; i <= 9; i++) {
-		char name[16], text[64];
+		char name[24], text[64];
 
 		snprintf(name, sizeof(name), "d%d.ini", i);
 		if (i < 9)
