@@ -95,7 +95,7 @@ qlx="$ql -s none -P $pd"
 nplugins=$($qlx plugins | awk '$NF ~ /\.so$/ { n++ } END { print n + 0 }')
 nstd=$(ls "$repo"/plugins/*.c | wc -l)
 [ "$nplugins" -eq "$nstd" ] || die "expected $nstd plugins in $pd, found $nplugins"
-$qlx check "$ref" || die "$ref is not valid for this build"
+$qlx check --no-probe "$ref" || die "$ref is not valid for this build"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qlaunch-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -120,7 +120,7 @@ bql=$bbuild/core/qlaunch
 nbuiltin=$("$bql" -s none plugins | awk '$NF == "built-in" { n++ } END { print n + 0 }')
 [ "$nbuiltin" -eq "$nstd" ] || die "expected $nstd built-in plugins in $bql, found $nbuiltin"
 bqlx="$bql -s none"
-$bqlx check "$ref" || die "$ref is not valid for the built-in build"
+$bqlx check --no-probe "$ref" || die "$ref is not valid for the built-in build"
 
 "$cc" -O2 -Wall -o "$tmp/exec1" "$here/exec1.c" || die "could not build exec1"
 "$cc" -O2 -Wall -shared -fPIC -o "$tmp/iniclock.so" "$here/iniclock.c" -ldl ||
@@ -225,7 +225,7 @@ printf '# sections total_ms iniparser_ms qlaunch_own_ms start_ms qlaunch_own_cpu
 for n in $sizes; do
 	f=$tmp/s$n.ini
 	sh "$here/gen-sections.sh" "$n" >"$f"
-	$qlx check "$f" || die "generated $f is not valid"
+	$qlx check --no-probe "$f" || die "generated $f is not valid"
 	hf "sections-$n" "$(runs_for "$n")" 2 "$qlx print $f"
 	total=$(med "sections-$n" 1)
 	res=$(clocked "$(runs_for "$n")" "$f") || exit 1

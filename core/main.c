@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #ifdef HAVE_GETAUXVAL
 #include <sys/auxv.h>
 #endif
 
 #include "build.h"
+#include "capcheck.h"
 #include "config.h"
 #include "desc.h"
 #include "diag.h"
@@ -29,6 +31,7 @@
 #include "output.h"
 #include "plgindex.h"
 #include "plugin.h"
+#include "probe.h"
 #include "pset.h"
 #include "qemu.h"
 #include "start.h"
@@ -48,7 +51,7 @@ enum {
 
 enum command {
 	CMD_NONE, CMD_PRINT, CMD_CHECK, CMD_RUN, CMD_PLUGINS, CMD_INDEX,
-	CMD_WAIT, CMD_STATUS, CMD_STOP, CMD_QMP, CMD_START,
+	CMD_WAIT, CMD_STATUS, CMD_STOP, CMD_QMP, CMD_START, CMD_PROBE,
 };
 
 /* wait, status, stop and qmp talk to a running QEMU (lifecycle.h) */
@@ -70,6 +73,7 @@ struct options {
 	enum out_format format;
 	int format_set;
 	int explain;               /* print --explain */
+	int no_probe;              /* check --no-probe */
 	const char *qmp_path;      /* --qmp */
 	int timeout_ms;            /* --timeout, -1 if not given */
 	const char *qmp_command;   /* qmp COMMAND */
@@ -94,6 +98,7 @@ static const char usage_text[] =
 	"  status CONFIG    print whether QEMU runs and the guest's state\n"
 	"  stop CONFIG      power the guest down; quit QEMU after the timeout\n"
 	"  qmp CONFIG COMMAND [JSON]  run a QMP command, print its reply as JSON\n"
+	"  probe            ask the QEMU binary what it has (cached), print a summary\n"
 	"\n"
 	"Options:\n"
 	"  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
@@ -103,7 +108,8 @@ static const char usage_text[] =
 	"  -s, --plugin-set FILE  use this plugin set ('none': none) instead of\n"
 	"                         " DEFAULT_PLUGIN_SET "\n"
 	"  -0, --null             print: one argument per NUL-terminated word\n"
-	"  -j, --json             print: a JSON array of strings\n"
+	"  -j, --json             print: a JSON array of strings; probe: all it knows\n"
+	"      --no-probe         check: do not compare the config with the QEMU binary\n"
 	"  -e, --explain          print: each option after the section and the\n"
 	"                         file and line of each key that made it\n"
 	"  -t, --timeout S        wait, status, stop, qmp, start: give up after S\n"
@@ -217,6 +223,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "explain", no_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "qmp", required_argument, NULL, 'Q' },
+		{ "no-probe", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -225,7 +232,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "print", CMD_PRINT }, { "check", CMD_CHECK },
 		{ "run", CMD_RUN }, { "plugins", CMD_PLUGINS }, { "index", CMD_INDEX },
 		{ "wait", CMD_WAIT }, { "status", CMD_STATUS }, { "stop", CMD_STOP },
-		{ "qmp", CMD_QMP }, { "start", CMD_START },
+		{ "qmp", CMD_QMP }, { "start", CMD_START }, { "probe", CMD_PROBE },
 	};
 	int c, nargs;
 
@@ -272,6 +279,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("--qmp needs the path of a QMP socket");
 			o->qmp_path = optarg;
 			break;
+		case 'N':
+			o->no_probe = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -303,20 +313,28 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 		if (r >= 0)
 			return r;
+	} else if (o->cmd == CMD_PROBE) {
+		if (nargs != 1)
+			return usage_error("'probe' takes no arguments (--qemu PATH names the binary)");
 	} else if (nargs != 2) {
 		return usage_error("'%s' needs exactly one CONFIG file", argv[optind]);
 	} else {
 		o->config = argv[optind + 1];
 	}
-	if (o->format_set && o->cmd != CMD_PRINT)
-		return usage_error("--null, --json and --explain apply to 'print' only");
+	if (o->format_set && o->cmd == CMD_PROBE && (o->format != OUT_JSON || o->explain))
+		return usage_error("'probe' takes --json, not --null or --explain");
+	if (o->format_set && o->cmd != CMD_PRINT && o->cmd != CMD_PROBE)
+		return usage_error("--null, --json and --explain apply to 'print' only (and --json to 'probe')");
+	if (o->no_probe && o->cmd != CMD_CHECK)
+		return usage_error("--no-probe applies to 'check' only ('print' and 'run' never probe)");
 	if (o->qmp_path && !lifecycle_cmd(o->cmd))
 		return usage_error("--qmp applies to 'wait', 'status', 'stop' and 'qmp' only");
 	if (o->timeout_ms >= 0 && !lifecycle_cmd(o->cmd) && o->cmd != CMD_START)
 		return usage_error("--timeout applies to 'wait', 'status', 'stop', 'qmp' and 'start' only");
 	if (o->qemu && lifecycle_cmd(o->cmd))
-		return usage_error("--qemu applies to 'print', 'check', 'run' and 'start' only");
-	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX || lifecycle_cmd(o->cmd)))
+		return usage_error("--qemu applies to 'print', 'check', 'run', 'start' and 'probe' only");
+	if (o->fd_bindings.n && (o->cmd == CMD_PLUGINS || o->cmd == CMD_INDEX || o->cmd == CMD_PROBE ||
+				 lifecycle_cmd(o->cmd)))
 		return usage_error("--fd applies to 'print', 'check', 'run' and 'start' only");
 	if (o->cmd == CMD_INDEX && (o->plugin_dirs.n || o->plugin_set || o->qemu))
 		return usage_error("'index' takes its directories as arguments, "
@@ -462,6 +480,8 @@ static int cmd_plugins(const struct options *o, const struct pset *ps,
 	return fflush(stdout) == 0 ? 0 : EXIT_INVALID;
 }
 
+static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct diag *dg);
+
 static int cmd_build(const struct options *o, const struct pset *ps,
 		     struct plg_set *set, struct diag *dg)
 {
@@ -493,6 +513,9 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 	r = bld_launch(cfg, set, modes[o->cmd], QEMU_BINARY, &o->fd_bindings, dg, &l);
 	if (r == -ENOMEM)
 		dg->oom = 1;
+	if (o->cmd == CMD_CHECK && !o->no_probe && r != -ENOMEM &&
+	    check_with_probe(cfg, set, dg) < 0 && r == 0)
+		r = -EINVAL;
 	if (r == -ENOENT || r == -ENOTDIR)
 		status = 127;
 	else if (r < 0 && r != -EINVAL && r != -ENOMEM)
@@ -531,6 +554,124 @@ out:
 	sb_release(&out);
 	launch_release(&l);
 	cfg_free(cfg);
+	return status;
+}
+
+static void print_warnings(const struct strv *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(stderr, "qlaunch: warning: %s\n", w->v[i]);
+}
+
+/* Is binary a file that could be run (as run would check it)? */
+static int executable(const char *binary)
+{
+	struct stat st;
+
+	return stat(binary, &st) == 0 && S_ISREG(st.st_mode) && access(binary, X_OK) == 0;
+}
+
+/*
+ * check's comparison of the config with the binary it names (capcheck.h),
+ * when that binary is executable.  A binary that cannot be probed (not a
+ * QEMU, say) is a warning: the config was not compared with it.  0, or
+ * -EINVAL if something was reported, -ENOMEM.
+ */
+static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct diag *dg)
+{
+	struct diag scratch = DIAG_INIT;
+	const struct cfg_section *qsec = NULL;
+	const char *binary = NULL, **types = NULL;
+	struct prb p;
+	char err[1024];
+	size_t n = 0;
+	int r = 0;
+
+	memset(&p, 0, sizeof(p));
+	for (size_t i = 0; i < cfg->nsections; i++)
+		if (!cfg->sections[i].removed && strcmp(cfg->sections[i].type, QEMU_SECTION) == 0)
+			qsec = &cfg->sections[i];
+	if (qemu_binary(cfg, qsec, QEMU_BINARY, &scratch, &binary) < 0 || !executable(binary))
+		goto out;       /* bld_launch said what is wrong with it, if anything */
+	if ((r = cap_device_types(cfg, &types, &n)) < 0)
+		goto out;
+	r = prb_get(binary, types, n, NULL, &p, err, sizeof(err));
+	if (r == -ENOMEM)
+		goto out;
+	print_warnings(&p.warnings);
+	if (r < 0) {
+		fprintf(stderr, "qlaunch: warning: cannot probe %s, so the config was not compared with "
+			"what it has: %s\n", binary, err);
+		r = 0;
+		goto out;
+	}
+	r = cap_check(cfg, &set->reg, &p, binary, dg);
+out:
+	dg->oom |= r == -ENOMEM;
+	free(types);
+	prb_release(&p);
+	dg_release(&scratch);
+	return r;
+}
+
+/* probe [--qemu PATH] [--json]: what the binary has, from the cache or
+ * asked now. */
+static int cmd_probe(const struct options *o, struct diag *dg)
+{
+	static const struct { const char *name; enum prb_list which; } lists[] = {
+		{ "machine types", PRB_MACHINES }, { "CPU models", PRB_CPUS },
+		{ "device types", PRB_DEVICES }, { "object types", PRB_OBJECTS },
+	};
+	const char *binary = o->qemu ? o->qemu : QEMU_BINARY;
+	struct json_object *v;
+	struct prb p;
+	char err[1024];
+	int r, status = EXIT_INVALID;
+
+	if (binary[0] != '/')
+		return usage_error("--qemu needs an absolute path, got '%s'", binary);
+	r = prb_get(binary, NULL, 0, NULL, &p, err, sizeof(err));
+	if (r < 0) {
+		dg_error(dg, NULL, 0, NULL, NULL, "qlaunch: cannot probe %s", err);
+		dg->oom |= r == -ENOMEM;
+		return r == -ENOENT ? 127 : EXIT_INVALID;
+	}
+	print_warnings(&p.warnings);
+	if (o->format == OUT_JSON) {
+		const char *text = json_object_to_json_string_ext(p.root, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		if (text && printf("%s\n", text) >= 0 && fflush(stdout) == 0)
+			status = 0;
+		goto out;
+	}
+	printf("binary: %s\n", binary);
+	printf("version: %s", json_object_object_get_ex(p.root, "version", &v) ? json_object_get_string(v) : "?");
+	if (json_object_object_get_ex(p.root, "package", &v) && *json_object_get_string(v))
+		printf(" (%s)", json_object_get_string(v));
+	printf("\ncache: %s (%s)\n", p.cache_file ? p.cache_file : "none",
+	       p.from_cache ? "read, no QEMU started" : p.cache_file ? "probed now" : "probed now, not cached");
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		const char **names = prb_names(&p, lists[i].which);
+		size_t n = 0;
+
+		while (names && names[n])
+			n++;
+		printf("%s: %zu\n", lists[i].name, n);
+		free(names);
+	}
+	for (int i = 0; i < 2; i++) {
+		const char **names = prb_names(&p, i ? PRB_DISPLAYS : PRB_ACCELS);
+
+		printf("%s:", i ? "display back-ends" : "accelerators");
+		for (size_t j = 0; names && names[j]; j++)
+			printf(" %s", names[j]);
+		putchar('\n');
+		free(names);
+	}
+	status = fflush(stdout) == 0 ? 0 : EXIT_INVALID;
+out:
+	prb_release(&p);
 	return status;
 }
 
@@ -624,6 +765,10 @@ int main(int argc, char **argv)
 	status = EXIT_INVALID;
 	if (o.cmd == CMD_INDEX) {
 		status = cmd_index(&o, &dg);
+		goto out;
+	}
+	if (o.cmd == CMD_PROBE) {
+		status = cmd_probe(&o, &dg);
 		goto out;
 	}
 	if (lifecycle_cmd(o.cmd) && !o.config) {

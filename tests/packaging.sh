@@ -239,14 +239,16 @@ case $out in
 esac
 # (an example that takes a tap fd from its caller gets one: /dev/null; the
 # disks and kernels the examples name are not on this host, and check may
-# say so, but nothing else)
+# say so, but nothing else; check probes QEMU: into a cache of the test's
+# own, not /var/cache)
 check "qlaunch check on the installed examples" \
 	sh -c 'for f in /usr/share/doc/qlaunch/examples/*.ini; do
 		[ -f "$f" ] || exit 1
 		fd=; grep -q "^\[fd\.tap0\]" "$f" && fd="--fd tap0=3"
-		err=$(env -u QLAUNCH_PLUGIN_PATH -u QLAUNCH_PLUGIN_SET /usr/bin/qlaunch check $fd "$f" 2>&1 3</dev/null) ||
+		err=$(env -u QLAUNCH_PLUGIN_PATH -u QLAUNCH_PLUGIN_SET XDG_CACHE_HOME="$1/cache" \
+			/usr/bin/qlaunch check $fd "$f" 2>&1 3</dev/null) ||
 			! printf "%s\n" "$err" | grep -v " does not exist, expected " || exit 1
-	done'
+	done' sh "$tmp"
 
 # The unit, as installed: it runs the installed qlaunch on
 # /etc/qlaunch/vms/INSTANCE.ini, systemd-analyze verify accepts it without a

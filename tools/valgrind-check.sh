@@ -34,8 +34,11 @@ export QLAUNCH="$build/core/qlaunch" QLAUNCH_PLUGIN_DIR="$build/plugins/.libs"
 export QLAUNCH_TEST_PLUGIN_DIR="$build/tests/plugins/.libs"
 export QLAUNCH_FDLIST="$build/tests/fdlist" QLAUNCH_PLUGIN_SET=none CK_FORK=no
 unset QLAUNCH_PLUGIN_PATH
+# check probes QEMU: a cache of this run's own, not the user's (or root's)
+export XDG_CACHE_HOME="$tmp/cache"
 
-for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec check_qmpc check_host check_start; do
+for t in check_value check_argv check_config check_include check_plugin check_sdk check_plugins check_exec check_qmpc \
+	check_host check_start check_probe; do
 	vg_ok "$t under valgrind" $vg "$build/tests/$t"
 done
 for f in "$src"/examples/*.ini; do
@@ -53,6 +56,14 @@ for f in "$src"/tests/bad/*.ini; do
 	vg_clean "check bad/$(basename "$f")" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" check "$f"
 done
 vg_ok "plugins" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" plugins
+# the probe: asked (the cache removed), then from the cache, with errors
+if [ -x /usr/bin/qemu-system-x86_64 ]; then
+	printf '[machine]\ntype = q36\n[device.rng]\ndriver = virtio-rng-pci\nmax-byte = 1\n' >"$tmp/probe.ini"
+	rm -rf "$tmp/cache"
+	vg_clean "check, probing QEMU" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" check "$tmp/probe.ini"
+	vg_clean "check, from the probe's cache" $vg "$QLAUNCH" -P "$QLAUNCH_PLUGIN_DIR" check "$tmp/probe.ini"
+	vg_ok "probe --json" $vg "$QLAUNCH" probe --json
+fi
 # the lifecycle commands, with no QEMU to answer: absent (4), a refused
 # socket path (1), bad JSON arguments (2); check_qmpc covers the client
 printf '[qemu]\nname = vg\n[qmp]\nsocket = %s/none.sock\n' "$tmp" >"$tmp/lc.ini"

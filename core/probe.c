@@ -1,0 +1,713 @@
+#include <qlconfig.h>
+
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef HAVE_CLOSE_RANGE
+#include <linux/close_range.h>
+#endif
+
+#include <json.h>
+
+#include "qmpc.h"
+#include "prbcache.h"
+
+/* Each QMP command, and QEMU's start and exit. */
+#define PRB_TIMEOUT_MS 10000
+/* Most QEMU restarts for device types that kill it. */
+#define PRB_MAX_RESTARTS 8
+
+const char *const prb_list_keys[PRB_NLISTS] = {
+	[PRB_MACHINES] = "machines", [PRB_CPUS] = "cpus", [PRB_DEVICES] = "devices",
+	[PRB_OBJECTS] = "objects", [PRB_ACCELS] = "accels", [PRB_DISPLAYS] = "displays",
+	[PRB_TYPES] = "types", [PRB_BLOCKDEV_DRIVERS] = "blockdev-drivers",
+	[PRB_NETDEV_TYPES] = "netdev-types",
+};
+
+__attribute__((format(printf, 4, 5)))
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- running QEMU ------------------------------------------------------------- */
+
+/* The child's side: fds 0-3 as asked, default signals, then exec. */
+static void child(const char *binary, char *const argv[], int in, int out, int errfd, int sock)
+{
+	sigset_t all;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
+		_exit(127);
+	if (sock >= 0) {
+		if (sock == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(sock, 3) < 0)
+			_exit(127);
+	}
+	/* nothing else of ours (or of our caller: --fd) reaches QEMU */
+	{
+		int from = sock >= 0 ? 4 : 3;
+#ifdef HAVE_CLOSE_RANGE
+		if (close_range((unsigned)from, ~0u, 0) < 0)
+#endif
+		{
+			long max = sysconf(_SC_OPEN_MAX);
+
+			for (long fd = from; fd < (max < 0 || max > 65536 ? 65536 : max); fd++)
+				close((int)fd);
+		}
+	}
+	execv(binary, argv);
+	_exit(127);
+}
+
+/* Wait at most ms for pid; then kill it.  Its wait status. */
+static int reap(pid_t pid, int ms)
+{
+	long long end = now_ms() + ms;
+	int st = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid || (r < 0 && errno != EINTR))
+			return st;
+		if (now_ms() >= end)
+			break;
+		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+/* Read what is there on a non-blocking fd, at most len-1 bytes, and keep
+ * its first line. */
+static void first_line(int fd, char *buf, size_t len)
+{
+	ssize_t n = read(fd, buf, len - 1);
+	char *nl;
+
+	buf[n > 0 ? n : 0] = 0;
+	if ((nl = strchr(buf, '\n')))
+		*nl = 0;
+}
+
+struct qemu {
+	pid_t pid;
+	int errfd;            /* QEMU's stderr (non-blocking) */
+	struct qmpc *q;
+};
+
+static void qemu_stop(struct qemu *qm, char *why, size_t whylen)
+{
+	struct json_object *ret = NULL;
+	int st;
+
+	if (qm->q)
+		qmpc_execute(qm->q, "quit", NULL, 2000, &ret, NULL, 0);
+	json_object_put(ret);
+	qmpc_close(qm->q);
+	qm->q = NULL;
+	if (qm->pid > 0) {
+		st = reap(qm->pid, PRB_TIMEOUT_MS);
+		(void)st;
+	}
+	if (why && whylen)
+		why[0] = 0;
+	if (qm->errfd >= 0) {
+		if (why && whylen)
+			first_line(qm->errfd, why, whylen);
+		close(qm->errfd);
+	}
+	qm->pid = 0;
+	qm->errfd = -1;
+}
+
+static int qemu_start(const char *binary, struct qemu *qm, char *err, size_t errlen)
+{
+	char *argv[] = {
+		(char *)binary, "-machine", "none", "-nodefaults", "-no-user-config",
+		"-display", "none", "-S", "-chardev", "socket,id=qlprobe,fd=3",
+		"-mon", "chardev=qlprobe,mode=control", NULL,
+	};
+	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, null = -1, r;
+	char why[512];
+
+	qm->pid = 0;
+	qm->errfd = -1;
+	qm->q = NULL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(ep, O_CLOEXEC) < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		goto out;
+	}
+	qm->pid = fork();
+	if (qm->pid < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		qm->pid = 0;
+		goto out;
+	}
+	if (qm->pid == 0)
+		child(binary, argv, null, null, ep[1], sv[1]);
+	close(sv[1]);
+	sv[1] = -1;
+	close(ep[1]);
+	ep[1] = -1;
+	qm->errfd = ep[0];
+	ep[0] = -1;
+	fcntl(qm->errfd, F_SETFL, O_NONBLOCK);
+	r = qmpc_attach(sv[0], binary, PRB_TIMEOUT_MS, &qm->q, err, errlen);
+	sv[0] = -1;
+	if (r < 0) {
+		qemu_stop(qm, why, sizeof(why));
+		r = fail(err, errlen, r, "%s did not answer on QMP, expected a QEMU system emulator%s%s",
+			 binary, why[0] ? ": " : "", why);
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	if (null >= 0)
+		close(null);
+	return r;
+}
+
+/* An array of the "name" of each object in list (and of its "alias", if
+ * with_alias), or with strip, only names that end in it, without it. */
+static struct json_object *names_of(struct json_object *list, int with_alias, const char *strip)
+{
+	struct json_object *a = json_object_new_array();
+	size_t sl = strip ? strlen(strip) : 0;
+
+	for (size_t i = 0; a && i < json_object_array_length(list); i++) {
+		struct json_object *e = json_object_array_get_idx(list, i), *v;
+
+		for (int k = 0; k < 1 + with_alias; k++) {
+			const char *s;
+			size_t len;
+
+			if (!json_object_object_get_ex(e, k ? "alias" : "name", &v) ||
+			    !json_object_is_type(v, json_type_string))
+				continue;
+			s = json_object_get_string(v);
+			len = strlen(s);
+			if (strip && (len <= sl || strcmp(s + len - sl, strip) != 0))
+				continue;
+			if (json_object_array_add(a, json_object_new_string_len(s, (int)(len - sl))) < 0) {
+				json_object_put(a);
+				return NULL;
+			}
+		}
+	}
+	return a;
+}
+
+static int ask(struct qemu *qm, const char *cmd, struct json_object *args,
+	       struct json_object **ret, char *err, size_t errlen)
+{
+	int r = qmpc_execute(qm->q, cmd, args, PRB_TIMEOUT_MS, ret, err, errlen);
+
+	json_object_put(args);
+	if (r == 0 && !json_object_is_type(*ret, json_type_array) && strcmp(cmd, "query-version") != 0) {
+		json_object_put(*ret);
+		*ret = NULL;
+		return fail(err, errlen, -EPROTO, "%s: the reply is not a list", cmd);
+	}
+	return r;
+}
+
+static struct json_object *types_args(const char *implements)
+{
+	struct json_object *a = json_object_new_object();
+
+	if (a && (json_object_object_add(a, "implements", json_object_new_string(implements)) < 0 ||
+		  json_object_object_add(a, "abstract", json_object_new_boolean(0)) < 0)) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+static struct json_object *all_types_args(void)
+{
+	struct json_object *a = json_object_new_object();
+
+	if (a && json_object_object_add(a, "abstract", json_object_new_boolean(1)) < 0) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The entity of query-qmp-schema's reply called name, or NULL. */
+static struct json_object *schema_find(struct json_object *schema, const char *name)
+{
+	for (size_t i = 0; name && i < json_object_array_length(schema); i++) {
+		struct json_object *e = json_object_array_get_idx(schema, i), *v;
+
+		if (json_object_object_get_ex(e, "name", &v) && json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), name) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static const char *string_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : NULL;
+}
+
+/* The values of the enum that is the type of member of command's
+ * arguments (blockdev-add's driver), as a new array; an empty one if the
+ * schema does not say (a miss, never a false alarm: the check then
+ * skips an empty list). */
+static struct json_object *schema_enum(struct json_object *schema, const char *command,
+				       const char *member)
+{
+	struct json_object *out = json_object_new_array(), *args, *members, *en, *values;
+
+	args = schema_find(schema, string_of(schema_find(schema, command), "arg-type"));
+	if (!out || !args || !json_object_object_get_ex(args, "members", &members) ||
+	    !json_object_is_type(members, json_type_array))
+		return out;
+	for (size_t i = 0; i < json_object_array_length(members); i++) {
+		struct json_object *m = json_object_array_get_idx(members, i);
+		const char *name = string_of(m, "name");
+
+		if (!name || strcmp(name, member) != 0)
+			continue;
+		en = schema_find(schema, string_of(m, "type"));
+		if (!en || !string_of(en, "meta-type") || strcmp(string_of(en, "meta-type"), "enum") != 0 ||
+		    !json_object_object_get_ex(en, "values", &values) || !prb_string_array(values))
+			break;
+		for (size_t j = 0; j < json_object_array_length(values); j++)
+			if (json_object_array_add(out, json_object_get(json_object_array_get_idx(values, j))) < 0) {
+				json_object_put(out);
+				return NULL;
+			}
+		break;
+	}
+	return out;
+}
+
+/* Enums of query-qmp-schema into root. */
+static int ask_schema(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
+{
+	static const struct { const char *key, *command, *member; } es[] = {
+		{ "blockdev-drivers", "blockdev-add", "driver" },
+		{ "netdev-types", "netdev_add", "type" },
+	};
+	struct json_object *schema = NULL;
+	int r = ask(qm, "query-qmp-schema", NULL, &schema, err, errlen);
+
+	for (size_t i = 0; r == 0 && i < sizeof(es) / sizeof(es[0]); i++) {
+		struct json_object *a = schema_enum(schema, es[i].command, es[i].member);
+
+		if (!a || json_object_object_add(root, es[i].key, a) < 0)
+			r = fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	json_object_put(schema);
+	return r;
+}
+
+/* The base answers into root. */
+static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
+{
+	static const struct { const char *key, *cmd, *implements, *strip; int alias; } qs[] = {
+		{ "machines", "query-machines", NULL, NULL, 1 },
+		{ "cpus", "query-cpu-definitions", NULL, NULL, 0 },
+		{ "devices", "qom-list-types", "device", NULL, 0 },
+		{ "objects", "qom-list-types", "user-creatable", NULL, 0 },
+		{ "accels", "qom-list-types", "accel", "-accel", 0 },
+		{ "types", "qom-list-types", NULL, NULL, 0 },     /* abstract ones too */
+	};
+	struct json_object *ret = NULL, *v, *q;
+	char ver[64];
+	int r;
+
+	if ((r = ask(qm, "query-version", NULL, &ret, err, errlen)) < 0)
+		return r;
+	if (!json_object_object_get_ex(ret, "qemu", &q) ||
+	    !json_object_is_type(q, json_type_object)) {
+		json_object_put(ret);
+		return fail(err, errlen, -EPROTO, "query-version: no version in the reply");
+	}
+	snprintf(ver, sizeof(ver), "%d.%d.%d",
+		 json_object_object_get_ex(q, "major", &v) ? json_object_get_int(v) : 0,
+		 json_object_object_get_ex(q, "minor", &v) ? json_object_get_int(v) : 0,
+		 json_object_object_get_ex(q, "micro", &v) ? json_object_get_int(v) : 0);
+	json_object_object_add(root, "version", json_object_new_string(ver));
+	json_object_object_add(root, "package", json_object_new_string(
+		json_object_object_get_ex(ret, "package", &v) && json_object_is_type(v, json_type_string) ?
+		json_object_get_string(v) : ""));
+	json_object_put(ret);
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		struct json_object *a;
+
+		ret = NULL;
+		r = ask(qm, qs[i].cmd, strcmp(qs[i].key, "types") == 0 ? all_types_args() :
+			qs[i].implements ? types_args(qs[i].implements) : NULL, &ret, err, errlen);
+		if (r < 0)
+			return r;
+		a = names_of(ret, qs[i].alias, qs[i].strip);
+		json_object_put(ret);
+		if (!a || json_object_object_add(root, qs[i].key, a) < 0)
+			return fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* `BINARY -display help`: QEMU loads each UI module to answer, so it
+ * lists the back-ends that can start (7.2 has no QMP command for it). */
+static int ask_displays(const char *binary, struct json_object *root, char *err, size_t errlen)
+{
+	char *argv[] = { (char *)binary, "-display", "help", NULL };
+	char buf[4096], *line, *save = NULL;
+	struct json_object *a = NULL;
+	size_t len = 0;
+	long long end = now_ms() + PRB_TIMEOUT_MS;
+	int op[2] = { -1, -1 }, null = -1, r = 0;
+	pid_t pid;
+
+	if (pipe2(op, O_CLOEXEC) < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		goto out;
+	}
+	if ((pid = fork()) < 0) {
+		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child(binary, argv, null, op[1], null, -1);
+	close(op[1]);
+	op[1] = -1;
+	while (len < sizeof(buf) - 1) {
+		struct pollfd pfd = { .fd = op[0], .events = POLLIN };
+		long long left = end - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		n = read(op[0], buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			break;
+		if (n > 0)
+			len += (size_t)n;
+	}
+	buf[len] = 0;
+	reap(pid, 1000);
+	if (!(a = json_object_new_array())) {
+		r = fail(err, errlen, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* "Available display backend types:", then one name a line */
+	line = strtok_r(buf, "\n", &save);
+	if (!line || strncmp(line, "Available display backend types:", 32) != 0) {
+		r = fail(err, errlen, -EPROTO, "%s -display help: not the list of display back-ends", binary);
+		goto out;
+	}
+	while ((line = strtok_r(NULL, "\n", &save)))
+		if (*line && json_object_array_add(a, json_object_new_string(line)) < 0) {
+			r = fail(err, errlen, -ENOMEM, "out of memory");
+			goto out;
+		}
+	json_object_object_add(root, "displays", a);
+	a = NULL;
+out:
+	json_object_put(a);
+	for (int i = 0; i < 2; i++)
+		if (op[i] >= 0)
+			close(op[i]);
+	if (null >= 0)
+		close(null);
+	return r;
+}
+
+/* The names of device-list-properties' reply. */
+static struct json_object *prop_names(struct json_object *ret)
+{
+	return names_of(ret, 0, NULL);
+}
+
+/* { name: type } of device-list-properties' reply. */
+static struct json_object *prop_types(struct json_object *ret)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; o && i < json_object_array_length(ret); i++) {
+		struct json_object *e = json_object_array_get_idx(ret, i), *n, *t;
+
+		if (!json_object_object_get_ex(e, "name", &n) || !json_object_is_type(n, json_type_string) ||
+		    !json_object_object_get_ex(e, "type", &t) || !json_object_is_type(t, json_type_string))
+			continue;
+		if (json_object_object_add(o, json_object_get_string(n), json_object_get(t)) < 0) {
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static int known(struct json_object *props, const char *type)
+{
+	return json_object_object_get_ex(props, type, NULL);
+}
+
+/*
+ * Fill root's device-properties for the types in devices it lacks,
+ * starting QEMU if qm has none running.  A type QEMU does not know is
+ * left out (the check reports it as unknown); one that makes QEMU exit is
+ * null, and QEMU is started again for the rest.
+ */
+static int ask_devices(const char *binary, struct qemu *qm, struct json_object *root,
+		       const char *const *devices, size_t n, char *err, size_t errlen)
+{
+	struct json_object *props = get(root, "device-properties");
+	struct json_object *types = get(root, "device-property-types");
+	int restarts = 0, r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *args, *ret = NULL;
+
+		if (known(props, devices[i]) || !prb_has(&(struct prb){ .root = root }, PRB_DEVICES, devices[i]))
+			continue;
+		if (!qm->q && (r = qemu_start(binary, qm, err, errlen)) < 0)
+			return r;
+		if (!(args = json_object_new_object()) ||
+		    json_object_object_add(args, "typename", json_object_new_string(devices[i])) < 0) {
+			json_object_put(args);
+			return fail(err, errlen, -ENOMEM, "out of memory");
+		}
+		r = ask(qm, "device-list-properties", args, &ret, err, errlen);
+		if (r == 0) {
+			struct json_object *a = prop_names(ret), *t = prop_types(ret);
+
+			json_object_put(ret);
+			if (!a || json_object_object_add(props, devices[i], a) < 0 ||
+			    !t || json_object_object_add(types, devices[i], t) < 0) {
+				if (!a)
+					json_object_put(t);
+				return fail(err, errlen, -ENOMEM, "out of memory");
+			}
+		} else if (r == -EREMOTEIO) {
+			json_object_object_add(props, devices[i], NULL);
+		} else if (r == -ECONNRESET || r == -ETIMEDOUT) {
+			/* QEMU died (or hung) answering: this type cannot be created */
+			qemu_stop(qm, NULL, 0);
+			json_object_object_add(props, devices[i], NULL);
+			if (++restarts > PRB_MAX_RESTARTS)
+				return fail(err, errlen, -EPROTO, "%s exited %d times while describing "
+					    "device types", binary, restarts);
+		} else {
+			return r;
+		}
+		r = 0;
+	}
+	return r;
+}
+
+static struct json_object *new_root(const struct prb_id *id)
+{
+	struct json_object *root = json_object_new_object(), *ido = prb_id_json(id);
+
+	if (!root || !ido || json_object_object_add(root, "qlaunch-probe", json_object_new_int(PRB_FORMAT)) < 0 ||
+	    json_object_object_add(root, "binary", ido) < 0 ||
+	    json_object_object_add(root, "device-properties", json_object_new_object()) < 0 ||
+	    json_object_object_add(root, "device-property-types", json_object_new_object()) < 0) {
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
+
+static int all_known(struct json_object *root, const char *const *devices, size_t n)
+{
+	struct json_object *props = get(root, "device-properties");
+
+	for (size_t i = 0; i < n; i++)
+		if (!known(props, devices[i]) && prb_has(&(struct prb){ .root = root }, PRB_DEVICES, devices[i]))
+			return 0;
+	return 1;
+}
+
+int prb_get(const char *binary, const char *const *devices, size_t n,
+	    const char *cache_dir, struct prb *out, char *err, size_t errlen)
+{
+	struct qemu qm = { 0, -1, NULL };
+	struct json_object *root = NULL;
+	char *dir = NULL, why[512];
+	struct prb_id id;
+	int r, use_cache = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = prb_identity(binary, &id)) < 0)
+		return fail(err, errlen, r, "%s: %s", binary, strerror(-r));
+	dir = cache_dir ? strdup(cache_dir) : prb_default_dir();
+	if (dir) {
+		r = prb_cache_dir_ok(dir, why, sizeof(why));
+		if (r == 0) {
+			use_cache = 1;
+			out->cache_file = prb_cache_path(dir, binary);
+		} else {
+			char *w = NULL;
+
+			if (asprintf(&w, "not using the probe cache: %s", why) >= 0)
+				sv_take(&out->warnings, w);
+		}
+	}
+	if (use_cache && prb_cache_read(dir, &id, &root) == 0 && all_known(root, devices, n)) {
+		out->from_cache = 1;
+		out->root = root;
+		root = NULL;
+		r = 0;
+		goto out;
+	}
+	if (!root) {
+		r = -ENOMEM;
+		if (!(root = new_root(&id)))
+			goto out;
+		if ((r = qemu_start(binary, &qm, err, errlen)) < 0 ||
+		    (r = ask_base(&qm, root, err, errlen)) < 0 ||
+		    (r = ask_schema(&qm, root, err, errlen)) < 0 ||
+		    (r = ask_displays(binary, root, err, errlen)) < 0)
+			goto out;
+	}
+	if ((r = ask_devices(binary, &qm, root, devices, n, err, errlen)) < 0)
+		goto out;
+	if ((r = prb_validate(root, &id)) < 0) {
+		r = fail(err, errlen, -EPROTO, "%s: the answers do not make a valid probe", binary);
+		goto out;
+	}
+	/* the binary changed while it was asked: answer, but do not cache */
+	{
+		struct prb_id now;
+
+		if (prb_identity(binary, &now) < 0 || prb_validate(root, &now) < 0)
+			use_cache = 0;
+	}
+	if (use_cache && (r = prb_cache_write(dir, &id, root)) < 0) {
+		char *w = NULL;
+
+		if (asprintf(&w, "cannot write the probe cache %s: %s", out->cache_file, strerror(-r)) >= 0)
+			sv_take(&out->warnings, w);
+	}
+	out->root = root;
+	root = NULL;
+	r = 0;
+out:
+	qemu_stop(&qm, NULL, 0);
+	json_object_put(root);
+	free(dir);
+	if (r < 0)
+		prb_release(out);
+	return r;
+}
+
+/* --- answers -------------------------------------------------------------------- */
+
+int prb_has(const struct prb *p, enum prb_list which, const char *name)
+{
+	struct json_object *a = get(p->root, prb_list_keys[which]);
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), name) == 0)
+			return 1;
+	return 0;
+}
+
+static const char **array_names(struct json_object *a)
+{
+	size_t n = a ? json_object_array_length(a) : 0;
+	const char **v = calloc(n + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = json_object_get_string(json_object_array_get_idx(a, i));
+	return v;
+}
+
+const char **prb_names(const struct prb *p, enum prb_list which)
+{
+	return array_names(get(p->root, prb_list_keys[which]));
+}
+
+int prb_device_props(const struct prb *p, const char *type, const char ***names)
+{
+	struct json_object *props = get(p->root, "device-properties"), *a;
+
+	*names = NULL;
+	if (!json_object_object_get_ex(props, type, &a))
+		return -ENOENT;
+	if (!a)
+		return 0;
+	*names = array_names(a);
+	return *names ? 1 : -ENOMEM;
+}
+
+const char *prb_device_prop_type(const struct prb *p, const char *type, const char *prop)
+{
+	struct json_object *t = NULL, *v;
+
+	if (!json_object_object_get_ex(get(p->root, "device-property-types"), type, &t) ||
+	    !json_object_object_get_ex(t, prop, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+void prb_release(struct prb *p)
+{
+	if (!p)
+		return;
+	json_object_put(p->root);
+	p->root = NULL;
+	free(p->cache_file);
+	p->cache_file = NULL;
+	sv_release(&p->warnings);
+}
