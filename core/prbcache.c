@@ -336,6 +336,7 @@ int prb_cache_write(const char *dir, const struct prb_id *id, struct json_object
 	r = -ENOMEM;
 	if (!(text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)))
 		goto out;
+	r = 0;
 	(void)unlinkat(dfd, tmp, 0);    /* one of ours, left by a crash */
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {

@@ -29,6 +29,8 @@ struct qmpc {
 	size_t msg_bytes;         /* fed to tok for the message being parsed */
 	unsigned long next_id;
 	pid_t pid;
+	uid_t uid;                /* of the peer, when has_cred */
+	int has_cred;
 	char *events[QMPC_MAX_EVENTS]; /* names seen, oldest first */
 	size_t nevents;
 };
@@ -141,11 +143,11 @@ int qmpc_check_path(const char *path, char **resolved, char *err, size_t errlen)
 	else if (v == SD_OWNER)
 		fail(err, errlen, r, "%s is in %s, which belongs to uid %u, expected the socket in "
 		     "directories of root or uid %u only (another user could swap it for another VM's)",
-		     path, bad, uid, (unsigned)geteuid());
+		     path, bad ? bad : real, uid, (unsigned)geteuid());
 	else if (v != SD_SAFE)
 		fail(err, errlen, r, "%s is in %s, which %s may write, expected the socket in "
 		     "directories only their owner writes (another user could swap it for another VM's)",
-		     path, bad, v == SD_OTHERS_WRITABLE ? "others" : "its group");
+		     path, bad ? bad : real, v == SD_OTHERS_WRITABLE ? "others" : "its group");
 	else
 		r = 0;
 	if (r == 0 && resolved) {
@@ -340,8 +342,11 @@ static int new_qmpc(int fd, const char *name, struct qmpc **out)
 		struct ucred uc;
 		socklen_t len = sizeof(uc);
 
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 && len == sizeof(uc))
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 && len == sizeof(uc)) {
 			q->pid = uc.pid;
+			q->uid = uc.uid;
+			q->has_cred = 1;
+		}
 	}
 #endif
 	*out = q;
@@ -448,6 +453,14 @@ int qmpc_connect(const char *path, int timeout_ms, struct qmpc **out, char *err,
 	if (new_qmpc(fd, path, &q) < 0) {
 		close(fd);
 		return fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	/* the checks and the connect are two lookups: in a sticky directory
+	 * another user could have bound a socket of theirs in between */
+	if (q->has_cred && q->uid != 0 && q->uid != geteuid()) {
+		r = fail(err, errlen, -EPERM, "%s: the process listening there is uid %u's, expected "
+			 "root's or uid %u's", path, (unsigned)q->uid, (unsigned)geteuid());
+		qmpc_close(q);
+		return r;
 	}
 	r = greet(q, left_ms(deadline), err, errlen);
 	if (r < 0) {

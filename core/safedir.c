@@ -30,6 +30,7 @@ int sd_check_tree(const char *dir, char **bad, unsigned *uid)
 
 		*end = '\0';
 		here = *real ? real : "/";
+		memset(&st, 0, sizeof(st));
 		if (stat(here, &st) < 0)
 			r = -errno;
 		else if (st.st_uid != 0 && st.st_uid != geteuid())
@@ -168,9 +169,11 @@ int sd_open_file(const char *path, int *out, int *via_link, struct sd_fault *f)
 		p[len] = '\0';
 		next = openat(w.dirfd, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0 || fstat(next, &st) < 0) {
-			r = fault(f, -errno, name, NULL);
+			int e = errno;
+
 			if (next >= 0)
 				close(next);
+			r = fault(f, -e, name, NULL);
 			break;
 		}
 		/* in a sticky directory others may write, only trusted entries */
@@ -181,11 +184,13 @@ int sd_open_file(const char *path, int *out, int *via_link, struct sd_fault *f)
 		}
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX];
-			ssize_t n = readlinkat(w.dirfd, p, target, sizeof(target) - 1);
+			/* the link checked, through its own fd */
+			ssize_t n = readlinkat(next, "", target, sizeof(target));
+			int e = n < 0 ? errno : n == (ssize_t)sizeof(target) ? ENAMETOOLONG : ELOOP;
 
 			close(next);
-			if (n < 0 || ++links > 40) {
-				r = fault(f, n < 0 ? -errno : -ELOOP, name, NULL);
+			if (n < 0 || n == (ssize_t)sizeof(target) || ++links > 40) {
+				r = fault(f, -e, name, NULL);
 				break;
 			}
 			if (last)

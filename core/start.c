@@ -569,7 +569,13 @@ static int wait_ready(struct st *s)
 			return -ECHILD;
 		try_ms = left_ms(s) < ST_TRY_MS ? left_ms(s) : ST_TRY_MS;
 		r = qmpc_connect(s->sock, try_ms, &q, s->msg, sizeof(s->msg));
-		if (r == 0) {
+		if (r == 0 && qmpc_pid(q) != s->pid && qmpc_pid(q) != getpid()) {
+			/* another QEMU on that path (the old socket, before ours
+			 * replaced it), or a prebound socket's listener (us) */
+			qmpc_close(q);
+			q = NULL;
+			r = -ECONNREFUSED;
+		} else if (r == 0) {
 			r = query(s, q);
 			qmpc_close(q);
 			q = NULL;
@@ -638,11 +644,14 @@ static int start_relay(struct st *s)
 		    fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK) < 0)
 			_exit(1);
 #if defined(HAVE_CLOSE_RANGE)
-		close_range(3, ~0u, 0);
-#else
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
+		if (close_range(3, ~0u, 0) < 0)
 #endif
+		{
+			long max = sysconf(_SC_OPEN_MAX);
+
+			for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 1024); fd++)
+				close(fd);
+		}
 		if (chdir("/") < 0)
 			_exit(1);
 		while ((n = read(0, buf, sizeof(buf))) != 0) {
