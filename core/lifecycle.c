@@ -17,6 +17,7 @@
 
 #include <json.h>
 
+#include "clock.h"
 #include "qemu.h"
 #include "qmpc.h"
 #include "value.h"
@@ -42,19 +43,9 @@ struct lc {
 	char err[1024];
 };
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int left_ms(const struct lc *c)
 {
-	long long d = c->deadline - now_ms();
-
-	return d <= 0 ? 0 : d > INT_MAX ? INT_MAX : (int)d;
+	return clk_left_ms(c->deadline);
 }
 
 static const char *span(int ms, char *buf, size_t len)
@@ -224,12 +215,12 @@ static int pid_gone(pid_t pid)
 /* Wait at most ms for pid to exit; 1 if it did (or is unknown). */
 static int wait_pid_gone(pid_t pid, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = clk_now_ms() + ms;
 
 	if (pid <= 0)
 		return 1;
 	while (!pid_gone(pid)) {
-		if (now_ms() >= end)
+		if (clk_now_ms() >= end)
 			return 0;
 		poll(NULL, 0, 10);
 	}
@@ -437,7 +428,7 @@ int lc_run(const struct lc_request *rq, struct diag *dg)
 	int status = LC_EXIT_ERROR;
 
 	c.timeout_ms = rq->timeout_ms >= 0 ? rq->timeout_ms : defaults[rq->cmd];
-	c.deadline = now_ms() + c.timeout_ms;
+	c.deadline = clk_now_ms() + c.timeout_ms;
 	c.path = rq->qmp_path;
 	if (!c.path && (!rq->cfg || lc_config_socket(rq->cfg, dg, &c.path) < 0))
 		goto out;

@@ -14,24 +14,12 @@
 
 #include <json.h>
 
+#include "errbuf.h"
 #include "io.h"
 #include "safedir.h"
 
 /* A cache file larger than this is not read. */
 #define PRB_MAX_CACHE (16u << 20)
-
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 /* --- identity ------------------------------------------------------------- */
 
@@ -207,32 +195,32 @@ static int open_dir(const char *dir, char *err, size_t errlen)
 	int fd, r;
 
 	if (dir[0] != '/')
-		return fail(err, errlen, -EINVAL, "%s: not an absolute path", dir);
+		return eb_fail(err, errlen, -EINVAL, "%s: not an absolute path", dir);
 	if ((r = make_dirs(dir)) < 0)
-		return fail(err, errlen, r, "%s: cannot create it: %s", dir, strerror(-r));
+		return eb_fail(err, errlen, r, "%s: cannot create it: %s", dir, strerror(-r));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+		return eb_fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		r = fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "%s: %s", dir, strerror(errno));
 		goto bad;
 	}
 	if (st.st_uid != geteuid()) {
-		r = fail(err, errlen, -EPERM, "%s belongs to user %u, expected a directory of user %u",
+		r = eb_fail(err, errlen, -EPERM, "%s belongs to user %u, expected a directory of user %u",
 			 dir, (unsigned)st.st_uid, (unsigned)geteuid());
 		goto bad;
 	}
 	if (st.st_mode & 022) {
-		r = fail(err, errlen, -EPERM, "%s: %s may write it (mode %04o), expected mode 0700",
+		r = eb_fail(err, errlen, -EPERM, "%s: %s may write it (mode %04o), expected mode 0700",
 			 dir, st.st_mode & 002 ? "others" : "its group", (unsigned)(st.st_mode & 07777));
 		goto bad;
 	}
 	r = sd_check_tree(dir, &bad, &uid);
 	if (r != SD_SAFE) {
 		if (r < 0)
-			r = fail(err, errlen, r, "%s: %s", bad ? bad : dir, strerror(-r));
+			r = eb_fail(err, errlen, r, "%s: %s", bad ? bad : dir, strerror(-r));
 		else
-			r = fail(err, errlen, -EPERM, "%s: the directory %s above it %s", dir,
+			r = eb_fail(err, errlen, -EPERM, "%s: the directory %s above it %s", dir,
 				 bad ? bad : "?", r < (int)(sizeof(why) / sizeof(why[0])) && why[r] ?
 				 why[r] : "could be changed by another user");
 		free(bad);

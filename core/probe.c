@@ -23,6 +23,8 @@
 
 #include <json.h>
 
+#include "clock.h"
+#include "errbuf.h"
 #include "qmpc.h"
 #include "prbcache.h"
 
@@ -37,27 +39,6 @@ const char *const prb_list_keys[PRB_NLISTS] = {
 	[PRB_TYPES] = "types", [PRB_BLOCKDEV_DRIVERS] = "blockdev-drivers",
 	[PRB_NETDEV_TYPES] = "netdev-types",
 };
-
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- running QEMU ------------------------------------------------------------- */
 
@@ -96,7 +77,7 @@ static void child(const char *binary, char *const argv[], int in, int out, int e
 /* Wait at most ms for pid; then kill it.  Its wait status. */
 static int reap(pid_t pid, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = clk_now_ms() + ms;
 	int st = 0;
 
 	for (;;) {
@@ -104,7 +85,7 @@ static int reap(pid_t pid, int ms)
 
 		if (r == pid || (r < 0 && errno != EINTR))
 			return st;
-		if (now_ms() >= end)
+		if (clk_now_ms() >= end)
 			break;
 		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
 	}
@@ -172,12 +153,12 @@ static int qemu_start(const char *binary, struct qemu *qm, char *err, size_t err
 	qm->q = NULL;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(ep, O_CLOEXEC) < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
-		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
 		goto out;
 	}
 	qm->pid = fork();
 	if (qm->pid < 0) {
-		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
 		qm->pid = 0;
 		goto out;
 	}
@@ -194,7 +175,7 @@ static int qemu_start(const char *binary, struct qemu *qm, char *err, size_t err
 	sv[0] = -1;
 	if (r < 0) {
 		qemu_stop(qm, why, sizeof(why));
-		r = fail(err, errlen, r, "%s did not answer on QMP, expected a QEMU system emulator%s%s",
+		r = eb_fail(err, errlen, r, "%s did not answer on QMP, expected a QEMU system emulator%s%s",
 			 binary, why[0] ? ": " : "", why);
 	}
 out:
@@ -248,7 +229,7 @@ static int ask(struct qemu *qm, const char *cmd, struct json_object *args,
 	if (r == 0 && !json_object_is_type(*ret, json_type_array) && strcmp(cmd, "query-version") != 0) {
 		json_object_put(*ret);
 		*ret = NULL;
-		return fail(err, errlen, -EPROTO, "%s: the reply is not a list", cmd);
+		return eb_fail(err, errlen, -EPROTO, "%s: the reply is not a list", cmd);
 	}
 	return r;
 }
@@ -344,7 +325,7 @@ static int ask_schema(struct qemu *qm, struct json_object *root, char *err, size
 		struct json_object *a = schema_enum(schema, es[i].command, es[i].member);
 
 		if (!a || json_object_object_add(root, es[i].key, a) < 0)
-			r = fail(err, errlen, -ENOMEM, "out of memory");
+			r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	json_object_put(schema);
 	return r;
@@ -370,7 +351,7 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 	if (!json_object_object_get_ex(ret, "qemu", &q) ||
 	    !json_object_is_type(q, json_type_object)) {
 		json_object_put(ret);
-		return fail(err, errlen, -EPROTO, "query-version: no version in the reply");
+		return eb_fail(err, errlen, -EPROTO, "query-version: no version in the reply");
 	}
 	snprintf(ver, sizeof(ver), "%d.%d.%d",
 		 json_object_object_get_ex(q, "major", &v) ? json_object_get_int(v) : 0,
@@ -392,7 +373,7 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 		a = names_of(ret, qs[i].alias, qs[i].strip);
 		json_object_put(ret);
 		if (!a || json_object_object_add(root, qs[i].key, a) < 0)
-			return fail(err, errlen, -ENOMEM, "out of memory");
+			return eb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -405,16 +386,16 @@ static int ask_displays(const char *binary, struct json_object *root, char *err,
 	char buf[4096], *line, *save = NULL;
 	struct json_object *a = NULL;
 	size_t len = 0;
-	long long end = now_ms() + PRB_TIMEOUT_MS;
+	long long end = clk_now_ms() + PRB_TIMEOUT_MS;
 	int op[2] = { -1, -1 }, null = -1, r = 0;
 	pid_t pid;
 
 	if (pipe2(op, O_CLOEXEC) < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
-		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
 		goto out;
 	}
 	if ((pid = fork()) < 0) {
-		r = fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "cannot start %s: %s", binary, strerror(errno));
 		goto out;
 	}
 	if (pid == 0)
@@ -423,7 +404,7 @@ static int ask_displays(const char *binary, struct json_object *root, char *err,
 	op[1] = -1;
 	while (len < sizeof(buf) - 1) {
 		struct pollfd pfd = { .fd = op[0], .events = POLLIN };
-		long long left = end - now_ms();
+		long long left = end - clk_now_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
@@ -437,18 +418,18 @@ static int ask_displays(const char *binary, struct json_object *root, char *err,
 	buf[len] = 0;
 	reap(pid, 1000);
 	if (!(a = json_object_new_array())) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	/* "Available display backend types:", then one name a line */
 	line = strtok_r(buf, "\n", &save);
 	if (!line || strncmp(line, "Available display backend types:", 32) != 0) {
-		r = fail(err, errlen, -EPROTO, "%s -display help: not the list of display back-ends", binary);
+		r = eb_fail(err, errlen, -EPROTO, "%s -display help: not the list of display back-ends", binary);
 		goto out;
 	}
 	while ((line = strtok_r(NULL, "\n", &save)))
 		if (*line && json_object_array_add(a, json_object_new_string(line)) < 0) {
-			r = fail(err, errlen, -ENOMEM, "out of memory");
+			r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 			goto out;
 		}
 	json_object_object_add(root, "displays", a);
@@ -524,7 +505,7 @@ static int ask_devices(const char *binary, struct qemu *qm, struct json_object *
 		if (!(args = json_object_new_object()) ||
 		    json_object_object_add(args, "typename", json_object_new_string(devices[i])) < 0) {
 			json_object_put(args);
-			return fail(err, errlen, -ENOMEM, "out of memory");
+			return eb_fail(err, errlen, -ENOMEM, "out of memory");
 		}
 		r = ask(qm, "device-list-properties", args, &ret, err, errlen);
 		if (r == 0) {
@@ -535,7 +516,7 @@ static int ask_devices(const char *binary, struct qemu *qm, struct json_object *
 			    !t || json_object_object_add(types, devices[i], t) < 0) {
 				if (!a)
 					json_object_put(t);
-				return fail(err, errlen, -ENOMEM, "out of memory");
+				return eb_fail(err, errlen, -ENOMEM, "out of memory");
 			}
 		} else if (r == -EREMOTEIO) {
 			json_object_object_add(props, devices[i], NULL);
@@ -544,7 +525,7 @@ static int ask_devices(const char *binary, struct qemu *qm, struct json_object *
 			qemu_stop(qm, NULL, 0);
 			json_object_object_add(props, devices[i], NULL);
 			if (++restarts > PRB_MAX_RESTARTS)
-				return fail(err, errlen, -EPROTO, "%s exited %d times while describing "
+				return eb_fail(err, errlen, -EPROTO, "%s exited %d times while describing "
 					    "device types", binary, restarts);
 		} else {
 			return r;
@@ -589,7 +570,7 @@ int prb_get(const char *binary, const char *const *devices, size_t n,
 
 	memset(out, 0, sizeof(*out));
 	if ((r = prb_identity(binary, &id)) < 0)
-		return fail(err, errlen, r, "%s: %s", binary, strerror(-r));
+		return eb_fail(err, errlen, r, "%s: %s", binary, strerror(-r));
 	dir = cache_dir ? strdup(cache_dir) : prb_default_dir();
 	if (dir) {
 		r = prb_cache_dir_ok(dir, why, sizeof(why));
@@ -623,7 +604,7 @@ int prb_get(const char *binary, const char *const *devices, size_t n,
 	if ((r = ask_devices(binary, &qm, root, devices, n, err, errlen)) < 0)
 		goto out;
 	if ((r = prb_validate(root, &id)) < 0) {
-		r = fail(err, errlen, -EPROTO, "%s: the answers do not make a valid probe", binary);
+		r = eb_fail(err, errlen, -EPROTO, "%s: the answers do not make a valid probe", binary);
 		goto out;
 	}
 	/* the binary changed while it was asked: answer, but do not cache */

@@ -18,6 +18,8 @@
 
 #include <json.h>
 
+#include "clock.h"
+#include "errbuf.h"
 #include "safedir.h"
 
 struct qmpc {
@@ -35,40 +37,11 @@ struct qmpc {
 	size_t nevents;
 };
 
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
 /* --- time ------------------------------------------------------------------ */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static long long deadline_of(int timeout_ms)
 {
-	return now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-}
-
-/* Milliseconds left until deadline, for poll: 0 if it has passed. */
-static int left_ms(long long deadline)
-{
-	long long d = deadline - now_ms();
-
-	return d <= 0 ? 0 : d > INT_MAX ? INT_MAX : (int)d;
+	return clk_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 }
 
 /* "2 s", "1.5 s", "200 ms" */
@@ -103,49 +76,49 @@ int qmpc_check_path(const char *path, char **resolved, char *err, size_t errlen)
 	else
 		dir = strndup(path, (size_t)(slash - path));
 	if (!dir)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return eb_fail(err, errlen, -ENOMEM, "out of memory");
 	/* the directories resolved once: what is checked is what is used */
 	real = realpath(dir, NULL);
 	if (!real) {
-		r = fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
 		goto out;
 	}
 	n = strlen(real) + strlen(base) + 2;
 	full = malloc(n);
 	if (!full) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	snprintf(full, n, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", base);
 	if (lstat(full, &st) < 0) {
-		r = fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "%s: no QMP socket there: %s", path, strerror(errno));
 		goto out;
 	}
 	r = -EPERM;
 	if (S_ISLNK(st.st_mode)) {
-		fail(err, errlen, r, "%s is a symbolic link, expected the QMP socket itself "
+		eb_fail(err, errlen, r, "%s is a symbolic link, expected the QMP socket itself "
 		     "(a link could point qlaunch at another VM's monitor)", path);
 		goto out;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		fail(err, errlen, r, "%s is not a socket, expected QEMU's QMP socket", path);
+		eb_fail(err, errlen, r, "%s is not a socket, expected QEMU's QMP socket", path);
 		goto out;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		fail(err, errlen, r, "%s belongs to uid %u, expected a socket of root or uid %u "
+		eb_fail(err, errlen, r, "%s belongs to uid %u, expected a socket of root or uid %u "
 		     "(another user's socket could lead to another VM's monitor)",
 		     path, (unsigned)st.st_uid, (unsigned)geteuid());
 		goto out;
 	}
 	v = sd_check_tree(real, &bad, &uid);
 	if (v < 0)
-		r = fail(err, errlen, v, "cannot use %s: %s: %s", path, bad ? bad : real, strerror(-v));
+		r = eb_fail(err, errlen, v, "cannot use %s: %s: %s", path, bad ? bad : real, strerror(-v));
 	else if (v == SD_OWNER)
-		fail(err, errlen, r, "%s is in %s, which belongs to uid %u, expected the socket in "
+		eb_fail(err, errlen, r, "%s is in %s, which belongs to uid %u, expected the socket in "
 		     "directories of root or uid %u only (another user could swap it for another VM's)",
 		     path, bad ? bad : real, uid, (unsigned)geteuid());
 	else if (v != SD_SAFE)
-		fail(err, errlen, r, "%s is in %s, which %s may write, expected the socket in "
+		eb_fail(err, errlen, r, "%s is in %s, which %s may write, expected the socket in "
 		     "directories only their owner writes (another user could swap it for another VM's)",
 		     path, bad ? bad : real, v == SD_OTHERS_WRITABLE ? "others" : "its group");
 	else
@@ -202,23 +175,23 @@ static int fill(struct qmpc *q, long long deadline, const char *waiting, char *e
 	if (q->pos == q->len)
 		q->pos = q->len = 0;
 	for (;;) {
-		r = poll(&p, 1, left_ms(deadline));
+		r = poll(&p, 1, clk_left_ms(deadline));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return fail(err, errlen, -errno, "%s: %s", q->name, strerror(errno));
+			return eb_fail(err, errlen, -errno, "%s: %s", q->name, strerror(errno));
 		if (r == 0)
 			return -ETIMEDOUT;      /* the caller knows what it waited for */
 		n = read(q->fd, q->buf + q->len, sizeof(q->buf) - q->len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0 && errno != ECONNRESET)
-			return fail(err, errlen, -errno, "%s: %s", q->name, strerror(errno));
+			return eb_fail(err, errlen, -errno, "%s: %s", q->name, strerror(errno));
 		if (n <= 0)
 			return q->msg_bytes ?
-				fail(err, errlen, -ECONNRESET, "%s: QEMU closed the connection in the middle "
+				eb_fail(err, errlen, -ECONNRESET, "%s: QEMU closed the connection in the middle "
 				     "of a message (after %zu bytes of it) %s", q->name, q->msg_bytes, waiting) :
-				fail(err, errlen, -ECONNRESET, "%s: QEMU closed the connection %s",
+				eb_fail(err, errlen, -ECONNRESET, "%s: QEMU closed the connection %s",
 				     q->name, waiting);
 		q->len += (size_t)n;
 		return 0;
@@ -256,7 +229,7 @@ static int next_message(struct qmpc *q, long long deadline, const char *waiting,
 			q->msg_bytes += used;
 			if (e == json_tokener_continue) {
 				if (q->msg_bytes > QMPC_MAX_MESSAGE)
-					return fail(err, errlen, -EPROTO, "%s: a message of more than %u bytes, "
+					return eb_fail(err, errlen, -EPROTO, "%s: a message of more than %u bytes, "
 						    "expected QMP messages of at most that size", q->name,
 						    QMPC_MAX_MESSAGE);
 				continue;
@@ -264,13 +237,13 @@ static int next_message(struct qmpc *q, long long deadline, const char *waiting,
 			q->msg_bytes = 0;
 			json_tokener_reset(q->tok);
 			if (e != json_tokener_success)
-				return fail(err, errlen, -EPROTO, "%s: not JSON (%s), expected a QMP message "
+				return eb_fail(err, errlen, -EPROTO, "%s: not JSON (%s), expected a QMP message "
 					    "%s", q->name, json_tokener_error_desc(e), waiting);
 			if (!json_object_is_type(o, json_type_object)) {
 				const char *type = json_type_to_name(json_object_get_type(o));
 
 				json_object_put(o);     /* type names are static */
-				return fail(err, errlen, -EPROTO, "%s: a JSON %s, expected a QMP message "
+				return eb_fail(err, errlen, -EPROTO, "%s: a JSON %s, expected a QMP message "
 					    "(an object) %s", q->name, type, waiting);
 			}
 			*msg = o;
@@ -306,17 +279,17 @@ static int greet(struct qmpc *q, int timeout_ms, char *err, size_t errlen)
 
 	r = next_message(q, deadline, "(its greeting)", &msg, err, errlen);
 	if (r == -ETIMEDOUT)
-		return fail(err, errlen, r, "%s: no QMP greeting within %s (is another client "
+		return eb_fail(err, errlen, r, "%s: no QMP greeting within %s (is another client "
 			    "connected? QEMU serves one at a time)", q->name, span(timeout_ms, t, sizeof(t)));
 	if (r < 0)
 		return r;
 	if (!json_object_object_get_ex(msg, "QMP", &qmp) || !json_object_is_type(qmp, json_type_object)) {
 		json_object_put(msg);
-		return fail(err, errlen, -EPROTO, "%s: no QMP greeting, expected {\"QMP\": {...}} first",
+		return eb_fail(err, errlen, -EPROTO, "%s: no QMP greeting, expected {\"QMP\": {...}} first",
 			    q->name);
 	}
 	json_object_put(msg);
-	r = qmpc_execute(q, "qmp_capabilities", NULL, left_ms(deadline), &ret, err, errlen);
+	r = qmpc_execute(q, "qmp_capabilities", NULL, clk_left_ms(deadline), &ret, err, errlen);
 	json_object_put(ret);
 	return r;
 }
@@ -363,13 +336,13 @@ int qmpc_attach(int fd, const char *name, int timeout_ms, struct qmpc **out,
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-		r = fail(err, errlen, -errno, "%s: %s", name, strerror(errno));
+		r = eb_fail(err, errlen, -errno, "%s: %s", name, strerror(errno));
 		close(fd);
 		return r;
 	}
 	if (new_qmpc(fd, name, &q) < 0) {
 		close(fd);
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return eb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	r = greet(q, timeout_ms, err, errlen);
 	if (r < 0) {
@@ -391,12 +364,12 @@ static int connect_by(const char *real, const char *path, long long deadline, ch
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	if (strlen(real) >= sizeof(sa.sun_path))
-		return fail(err, errlen, -ENAMETOOLONG, "%s: path is %zu bytes (%s), expected at most %zu "
+		return eb_fail(err, errlen, -ENAMETOOLONG, "%s: path is %zu bytes (%s), expected at most %zu "
 			    "(the limit of unix sockets)", path, strlen(real), real, sizeof(sa.sun_path) - 1);
 	memcpy(sa.sun_path, real, strlen(real));
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "cannot make a socket: %s", strerror(errno));
+		return eb_fail(err, errlen, -errno, "cannot make a socket: %s", strerror(errno));
 	for (;;) {
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			return fd;
@@ -408,7 +381,7 @@ static int connect_by(const char *real, const char *path, long long deadline, ch
 			socklen_t len = sizeof(r);
 			int e = 0;
 
-			if (poll(&p, 1, left_ms(deadline)) <= 0) {
+			if (poll(&p, 1, clk_left_ms(deadline)) <= 0) {
 				r = -ETIMEDOUT;
 				break;
 			}
@@ -420,18 +393,18 @@ static int connect_by(const char *real, const char *path, long long deadline, ch
 			break;
 		}
 		/* EAGAIN: the listener's backlog is full; try again shortly */
-		if (r != -EAGAIN || left_ms(deadline) == 0)
+		if (r != -EAGAIN || clk_left_ms(deadline) == 0)
 			break;
-		poll(NULL, 0, left_ms(deadline) < 10 ? left_ms(deadline) : 10);
+		poll(NULL, 0, clk_left_ms(deadline) < 10 ? clk_left_ms(deadline) : 10);
 	}
 	close(fd);
 	if (r == -ECONNREFUSED)
-		return fail(err, errlen, r, "%s: nothing listens on this socket (no QEMU)", path);
+		return eb_fail(err, errlen, r, "%s: nothing listens on this socket (no QEMU)", path);
 	if (r == -ENOENT)
-		return fail(err, errlen, r, "%s: no QMP socket there: %s", path, strerror(-r));
+		return eb_fail(err, errlen, r, "%s: no QMP socket there: %s", path, strerror(-r));
 	if (r == -ETIMEDOUT || r == -EAGAIN)
-		return fail(err, errlen, -ETIMEDOUT, "%s: cannot connect in time (QEMU is busy)", path);
-	return fail(err, errlen, r, "cannot connect to %s: %s", path, strerror(-r));
+		return eb_fail(err, errlen, -ETIMEDOUT, "%s: cannot connect in time (QEMU is busy)", path);
+	return eb_fail(err, errlen, r, "cannot connect to %s: %s", path, strerror(-r));
 }
 
 int qmpc_connect(const char *path, int timeout_ms, struct qmpc **out, char *err, size_t errlen)
@@ -452,17 +425,17 @@ int qmpc_connect(const char *path, int timeout_ms, struct qmpc **out, char *err,
 		return fd;
 	if (new_qmpc(fd, path, &q) < 0) {
 		close(fd);
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return eb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	/* the checks and the connect are two lookups: in a sticky directory
 	 * another user could have bound a socket of theirs in between */
 	if (q->has_cred && q->uid != 0 && q->uid != geteuid()) {
-		r = fail(err, errlen, -EPERM, "%s: the process listening there is uid %u's, expected "
+		r = eb_fail(err, errlen, -EPERM, "%s: the process listening there is uid %u's, expected "
 			 "root's or uid %u's", path, (unsigned)q->uid, (unsigned)geteuid());
 		qmpc_close(q);
 		return r;
 	}
-	r = greet(q, left_ms(deadline), err, errlen);
+	r = greet(q, clk_left_ms(deadline), err, errlen);
 	if (r < 0) {
 		qmpc_close(q);
 		return r;
@@ -489,13 +462,13 @@ static int send_all(struct qmpc *q, const char *s, size_t len, long long deadlin
 		if (errno == EINTR)
 			continue;
 		if (errno == EPIPE || errno == ECONNRESET)
-			return fail(err, errlen, -ECONNRESET, "%s: QEMU closed the connection before %s "
+			return eb_fail(err, errlen, -ECONNRESET, "%s: QEMU closed the connection before %s "
 				    "was sent", q->name, command);
 		if (errno != EAGAIN)
-			return fail(err, errlen, -errno, "%s: cannot send %s: %s", q->name, command,
+			return eb_fail(err, errlen, -errno, "%s: cannot send %s: %s", q->name, command,
 				    strerror(errno));
-		if (poll(&p, 1, left_ms(deadline)) == 0)
-			return fail(err, errlen, -ETIMEDOUT, "%s: QEMU does not read %s", q->name, command);
+		if (poll(&p, 1, clk_left_ms(deadline)) == 0)
+			return eb_fail(err, errlen, -ETIMEDOUT, "%s: QEMU does not read %s", q->name, command);
 	}
 	return 0;
 }
@@ -507,7 +480,7 @@ static int qemu_error(json_object *error, char *err, size_t errlen)
 
 	json_object_object_get_ex(error, "class", &cls);
 	json_object_object_get_ex(error, "desc", &desc);
-	return fail(err, errlen, -EREMOTEIO, "%s: %s",
+	return eb_fail(err, errlen, -EREMOTEIO, "%s: %s",
 		    json_object_is_type(cls, json_type_string) ? json_object_get_string(cls) : "(no class)",
 		    json_object_is_type(desc, json_type_string) ? json_object_get_string(desc) : "(no description)");
 }
@@ -528,7 +501,7 @@ int qmpc_execute(struct qmpc *q, const char *command, json_object *args, int tim
 	    (args && json_object_object_add(cmd, "arguments", json_object_get(args)) < 0) ||
 	    json_object_object_add(cmd, "id", json_object_new_string(id)) < 0 ||
 	    !(text = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN))) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((r = send_all(q, text, strlen(text), deadline, command, err, errlen)) < 0 ||
@@ -540,7 +513,7 @@ int qmpc_execute(struct qmpc *q, const char *command, json_object *args, int tim
 
 		r = next_message(q, deadline, waiting, &msg, err, errlen);
 		if (r == -ETIMEDOUT)
-			r = fail(err, errlen, r, "%s: no reply to %s within %s", q->name, command,
+			r = eb_fail(err, errlen, r, "%s: no reply to %s within %s", q->name, command,
 				 span(timeout_ms, t, sizeof(t)));
 		if (r < 0)
 			goto out;
@@ -550,7 +523,7 @@ int qmpc_execute(struct qmpc *q, const char *command, json_object *args, int tim
 		}
 		is_ret = json_object_object_get_ex(msg, "return", &val);
 		if (!is_ret && !json_object_object_get_ex(msg, "error", &val)) {
-			r = fail(err, errlen, -EPROTO, "%s: a message with neither \"return\", \"error\" nor "
+			r = eb_fail(err, errlen, -EPROTO, "%s: a message with neither \"return\", \"error\" nor "
 				 "\"event\", expected a QMP reply %s", q->name, waiting);
 			goto out;
 		}
@@ -598,7 +571,7 @@ int qmpc_wait_event(struct qmpc *q, const char *event, int timeout_ms, char *err
 			return 0;
 		r = next_message(q, deadline, waiting, &msg, err, errlen);
 		if (r == -ETIMEDOUT)
-			return fail(err, errlen, r, "%s: no %s event within %s", q->name, event,
+			return eb_fail(err, errlen, r, "%s: no %s event within %s", q->name, event,
 				    span(timeout_ms, t, sizeof(t)));
 		if (r < 0)
 			return r;
@@ -619,7 +592,7 @@ int qmpc_wait_hangup(struct qmpc *q, int timeout_ms, char *err, size_t errlen)
 		if (r == -ECONNRESET)
 			return 0;
 		if (r == -ETIMEDOUT)
-			return fail(err, errlen, r, "%s: QEMU did not close the connection within %s",
+			return eb_fail(err, errlen, r, "%s: QEMU did not close the connection within %s",
 				    q->name, span(timeout_ms, t, sizeof(t)));
 		if (r < 0)
 			return r;

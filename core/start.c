@@ -22,6 +22,7 @@
 
 #include <json.h>
 
+#include "clock.h"
 #include "exec.h"
 #include "fdpass.h"
 #include "fds.h"
@@ -321,31 +322,21 @@ struct st {
 	char msg[1024];
 };
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int left_ms(const struct st *s)
 {
-	long long d = s->deadline - now_ms();
-
-	return d <= 0 ? 0 : d > INT_MAX ? INT_MAX : (int)d;
+	return clk_left_ms(s->deadline);
 }
 
 /* Read what QEMU wrote, waiting at most ms for more; at EOF err_fd is
  * closed. */
 static void drain(struct st *s, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = clk_now_ms() + ms;
 
 	while (s->err_fd >= 0) {
 		struct pollfd pfd = { .fd = s->err_fd, .events = POLLIN };
 		char buf[4096];
-		long long left = end - now_ms();
+		long long left = end - clk_now_ms();
 		ssize_t n;
 
 		if (poll(&pfd, 1, left > 0 ? (int)left : 0) <= 0)
@@ -718,7 +709,7 @@ int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct dia
 		s.sock_was = lstat(s.sock, &s.sock_before) == 0;
 	else if (add_monitor(&s) < 0)
 		goto fail;
-	s.deadline = now_ms() + s.timeout_ms;
+	s.deadline = clk_now_ms() + s.timeout_ms;
 	status = spawn(&s);
 	if (status != 0)
 		goto fail;
@@ -729,7 +720,7 @@ int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct dia
 	}
 	status = 1;
 	/* it is on its way out: let it finish saying why */
-	for (long long end = now_ms() + ST_DRAIN_MS; r == -ECHILD && !reap(&s, 0) && now_ms() < end;)
+	for (long long end = clk_now_ms() + ST_DRAIN_MS; r == -ECHILD && !reap(&s, 0) && clk_now_ms() < end;)
 		drain(&s, 10);
 	if (!s.exited)
 		kill(s.pid, SIGKILL);
