@@ -625,23 +625,9 @@ int cfg_copy_section(struct cfg *cfg, const struct cfg_section *src,
 int cfg_add_section(struct cfg *cfg, const char *type, const char *file,
 		    unsigned line, struct cfg_section **out)
 {
-	struct cfg_section *secs = grow(cfg->sections, cfg->nsections, sizeof(*secs));
-	struct cfg_section *sec;
+	const struct cfg_section src = { .name = (char *)type, .type = (char *)type, .line = line };
 
-	if (!secs)
-		return -ENOMEM;
-	cfg->sections = secs;
-	sec = &secs[cfg->nsections];
-	memset(sec, 0, sizeof(*sec));
-	sec->name = ar_strdup(&cfg->strings, type);
-	sec->type = sec->name;
-	if (!sec->name)
-		return -ENOMEM;
-	sec->line = line;
-	sec->file = file;
-	cfg->nsections++;
-	*out = sec;
-	return 0;
+	return cfg_copy_section(cfg, &src, file, out);
 }
 
 int cfg_add_key(struct cfg *cfg, struct cfg_section *sec, const char *name,
