@@ -14,6 +14,7 @@
 
 #include "fdpass.h"
 #include "host.h"
+#include "safedir.h"
 #include "value.h"
 
 const struct ql_key fd_keys[] = {
@@ -371,8 +372,7 @@ int fdt_check_paths(const struct cfg *cfg, const struct fd_table *t, struct diag
 		const struct fd_decl *d = &t->v[i];
 		const struct cfg_key *k = cfg_key_find(d->sec, "path");
 		const char *file = cfg_origin(d->sec, k, cfg->path);
-		char dir[PATH_MAX];
-		const char *slash;
+		char dir[PATH_MAX] = "";
 		struct stat st;
 
 		if (!d->path || !k || !*d->path)
@@ -384,13 +384,7 @@ int fdt_check_paths(const struct cfg *cfg, const struct fd_table *t, struct diag
 					     "cannot use %s, expected a file qlaunch can open for mode = r", d->path);
 			continue;
 		}
-		slash = strrchr(d->path, '/');
-		if (!slash)
-			snprintf(dir, sizeof(dir), ".");
-		else
-			snprintf(dir, sizeof(dir), "%.*s", slash == d->path ? 1 : (int)(slash - d->path),
-				 d->path);
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (sd_dir_of(d->path, dir, sizeof(dir)) < 0 || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 			r = dg_error(dg, file, k->line, d->sec->name, "path",
 				     "the directory %s of %s does not exist, expected one to create the file in",
 				     dir, d->path);

@@ -258,3 +258,17 @@ int sd_open_file(const char *path, int *out, int *via_link, struct sd_fault *f)
 		*out = fd;
 	return r;
 }
+
+int sd_dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 1;
+
+	if (slash == path)
+		n = 1;
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, slash ? path : ".", n);
+	buf[n] = '\0';
+	return 0;
+}

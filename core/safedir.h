@@ -6,6 +6,8 @@
 #ifndef QL_SAFEDIR_H
 #define QL_SAFEDIR_H
 
+#include <stddef.h>
+
 enum sd_verdict {
 	SD_SAFE = 0,
 	SD_OWNER,           /* a directory belongs to another user */
@@ -50,5 +52,9 @@ int sd_check_tree(const char *dir, char **bad, unsigned *uid);
  * (f->where names what could not be reached; free it in every case).
  */
 int sd_open_file(const char *path, int *fd, int *via_link, struct sd_fault *f);
+
+/* The directory part of path ("." for a bare name, "/" for one in /) into
+ * buf (len bytes).  0 or -ENAMETOOLONG. */
+int sd_dir_of(const char *path, char *buf, size_t len);
 
 #endif

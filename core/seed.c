@@ -53,21 +53,6 @@ static int report(const struct seed *s, const char *file, struct diag *dg,
 	return r;
 }
 
-/* The directory part of path ("." for a bare name), into buf. */
-static int dir_of(const char *path, char *buf, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 1;
-
-	if (slash == path)
-		n = 1;
-	if (n >= len)
-		return -ENAMETOOLONG;
-	memcpy(buf, slash ? path : ".", n);
-	buf[n] = '\0';
-	return 0;
-}
-
 /*
  * May QEMU open what path names, by name, later?  Not if another user
  * could swap it for a link meanwhile: the directories from path's up to /
@@ -83,7 +68,7 @@ static int check_place(const struct seed *s, const struct stat *st, const char *
 	struct stat ds;
 	int v, r = 0;
 
-	if (dir_of(s->path, dir, sizeof(dir)) < 0)
+	if (sd_dir_of(s->path, dir, sizeof(dir)) < 0)
 		return report(s, file, dg, "cannot use %s: %s", s->path, strerror(ENAMETOOLONG));
 	v = sd_check_tree(dir, &bad, &uid);
 	if (v < 0)
@@ -225,7 +210,7 @@ static int make_one(const struct seed *s, const char *file, struct diag *dg)
 		return report(s, file, dg, "the template %s is not a regular file, expected a file to copy",
 			      s->template_path);
 	}
-	if (dir_of(s->path, dir, sizeof(dir)) < 0) {
+	if (sd_dir_of(s->path, dir, sizeof(dir)) < 0) {
 		close(in);
 		return report(s, file, dg, "cannot create %s: %s", s->path, strerror(ENAMETOOLONG));
 	}
