@@ -589,14 +589,27 @@ int inc_load(const char *path, struct diag *dg, struct cfg **out)
 	struct cfg *own = NULL;
 	struct stat st;
 	char *real = NULL;
-	int r;
+	int r, includes = 0;
 
 	*out = NULL;
 	r = cfg_load(path, dg, &own);
 	if (r < 0)
 		return r;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+	for (size_t i = 0; i < own->nsections; i++) {
+		in.entries += 1 + own->sections[i].nkeys;
+		includes |= strcmp(own->sections[i].type, INC_SECTION) == 0;
+	}
+	if (!includes) {        /* the file is the config: nothing to merge */
+		*out = own;
+		return 0;
+	}
+	r = lstat(path, &st);
+	if (r == 0 && S_ISLNK(st.st_mode)) {
 		real = realpath(path, NULL);
+		r = stat(path, &st);
+	}
+	if (r == 0)
+		in.bytes = (size_t)st.st_size;
 	in.stack[0] = (struct frame){ own->dev, own->ino, own->path, names_dir(path, !!real, real) };
 	free(real);
 	if (!in.stack[0].dir) {
@@ -604,10 +617,6 @@ int inc_load(const char *path, struct diag *dg, struct cfg **out)
 		return -ENOMEM;
 	}
 	in.depth = 1;
-	for (size_t i = 0; i < own->nsections; i++)
-		in.entries += 1 + own->sections[i].nkeys;
-	if (stat(path, &st) == 0)
-		in.bytes = (size_t)st.st_size;
 	r = expand(&in, own, out);
 	free(in.stack[0].dir);
 	return r;
