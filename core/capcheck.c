@@ -8,6 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <json.h>
+
+#include "capvalue.h"
+#include "desc.h"
 #include "plugin.h"
 #include "value.h"
 
@@ -76,6 +80,7 @@ static const char *suggest(const char *word, const char *const *names)
 
 struct cc {
 	const struct cfg *cfg;
+	const struct registry *reg;
 	const struct prb *p;
 	const char *binary;
 	struct diag *dg;
@@ -98,7 +103,7 @@ static void unknown(struct cc *c, const struct cfg_section *sec, const struct cf
 	}
 	if (near)
 		sb_printf(&hint, " (did you mean '%s'?)", near);
-	if (which == PRB_ACCELS || which == PRB_DISPLAYS) {
+	if (which == PRB_ACCELS || which == PRB_DISPLAYS || which == PRB_AUDIODEV_DRIVERS) {
 		struct strbuf all = STRBUF_INIT;
 		size_t n = 0;
 
@@ -107,8 +112,10 @@ static void unknown(struct cc *c, const struct cfg_section *sec, const struct cf
 		sb_join(&all, names, n, ", ");
 		dg_error(c->dg, file, line, sec->name, k ? k->name : NULL,
 			 which == PRB_ACCELS ? "%s '%s' is not in %s%s, expected one of: %s" :
-			 "%s '%s' cannot start with %s%s (its UI module is not installed, or it was "
-			 "not built in), expected one of: %s", what, name, c->binary,
+			 which == PRB_DISPLAYS ? "%s '%s' cannot start with %s%s (its UI module is not "
+			 "installed, or it was not built in), expected one of: %s" :
+			 "%s '%s' cannot start with %s%s (its module is not installed, or it was not "
+			 "built in), expected one of: %s", what, name, c->binary,
 			 hint.buf ? hint.buf : "", all.buf ? all.buf : "");
 		sb_release(&all);
 	} else {
@@ -184,46 +191,41 @@ static void check_chardev(struct cc *c, const struct cfg_section *sec)
 }
 
 /* A list the probe may have left empty (the schema did not say): then
- * nothing is checked against it. */
-static void check_key_nonempty(struct cc *c, const struct cfg_section *sec, const char *key,
-			       const char *what, enum prb_list which)
+ * nothing is checked against it.  Was the key there and known? */
+static int check_key_nonempty(struct cc *c, const struct cfg_section *sec, const char *key,
+			      const char *what, enum prb_list which)
 {
 	const char **names = prb_names(c->p, which);
+	int ok = 0;
 
 	if (!names) {
 		c->r = -ENOMEM;
-		return;
+		return 0;
 	}
 	if (names[0])
-		check_key(c, sec, key, what, which);
+		ok = check_key(c, sec, key, what, which) != NULL;
 	free(names);
-}
-
-/* A value a property of this type cannot take, with what it can, or NULL.
- * Only types whose every value QEMU 7.2 parses the same way are judged
- * (an int32 such as a PCI addr also takes "06.0"). */
-static const char *bad_value(const char *type, const char *value)
-{
-	static const char *const bools[] = { "on", "off", "yes", "no", "true", "false", "y", "n", NULL };
-	static const char *const onoffauto[] = { "on", "off", "auto", NULL };
-	const char *const *ok = strcmp(type, "bool") == 0 ? bools :
-				strcmp(type, "OnOffAuto") == 0 ? onoffauto : NULL;
-
-	if (!ok || !*value)
-		return NULL;
-	for (size_t i = 0; ok[i]; i++)
-		if (strcasecmp(value, ok[i]) == 0)
-			return NULL;
-	return ok == bools ? "on or off" : "on, off or auto";
+	return ok;
 }
 
 /* -device takes these besides properties */
 static const char *const device_words[] = { "driver", "bus", "id", NULL };
 
+/* "(did you mean 'X'?)" for name among names, or "". */
+static const char *did_you_mean(const char *name, const char *const *names, char *buf, size_t len)
+{
+	const char *near = names ? suggest(name, names) : NULL;
+
+	if (!near)
+		return "";
+	snprintf(buf, len, " (did you mean '%s'?)", near);
+	return buf;
+}
+
 static void check_props(struct cc *c, const struct cfg_section *sec, const struct cfg_key *drv)
 {
 	const char **props = NULL;
-	int r = prb_device_props(c->p, drv->value, &props);
+	int r = prb_props(c->p, PRB_DEVICE, drv->value, &props);
 
 	if (r == -ENOENT)       /* an alias: not asked for */
 		return;
@@ -241,18 +243,18 @@ static void check_props(struct cc *c, const struct cfg_section *sec, const struc
 	for (size_t i = 0; i < sec->nkeys; i++) {
 		const struct cfg_key *k = &sec->keys[i];
 		const char *file = cfg_origin(sec, k, c->cfg->path);
-		const char *near;
-		int found = str_in_list(k->name, device_words);
-
 		const char *prop = NULL, *type, *want;
+		int found = str_in_list(k->name, device_words);
+		char buf[256];
 
 		for (size_t j = 0; props[j] && !found; j++)
 			if ((found = strcasecmp(props[j], k->name) == 0))
 				prop = props[j];
 		if (reported(c->dg, file, k->line))
 			continue;
-		if (prop && (type = prb_device_prop_type(c->p, drv->value, prop)) &&
-		    (want = bad_value(type, k->value))) {
+		if (prop && (type = prb_prop_type(c->p, PRB_DEVICE, drv->value, prop)) &&
+		    (want = cv_property(type, prb_prop_description(c->p, PRB_DEVICE, drv->value, prop),
+					k->value, buf, sizeof(buf)))) {
 			dg_error(c->dg, file, k->line, sec->name, k->name,
 				 "invalid value '%s' for %s property '%s' of device type '%s', expected %s",
 				 k->value, type, prop, drv->value, want);
@@ -261,17 +263,189 @@ static void check_props(struct cc *c, const struct cfg_section *sec, const struc
 		}
 		if (found)
 			continue;
-		near = suggest(k->name, props);
-		if (near)
+		if (*did_you_mean(k->name, props, buf, sizeof(buf)))
 			dg_error(c->dg, file, k->line, sec->name, k->name,
-				 "device type '%s' has no property '%s' (did you mean '%s'?)",
-				 drv->value, k->name, near);
+				 "device type '%s' has no property '%s'%s", drv->value, k->name, buf);
 		else
 			dg_error(c->dg, file, k->line, sec->name, k->name,
 				 "device type '%s' has no property '%s' ('qlaunch probe --json' "
 				 "lists the properties of the device types a config uses)",
 				 drv->value, k->name);
 		c->r = c->r ? c->r : -EINVAL;
+	}
+	free(props);
+}
+
+/* --- the keys a plugin passes through ---------------------------------------- */
+
+/* Is k a key of sec the check of QEMU's names applies to: not the head
+ * or the id (checked as names), not one the plugin treats itself (a
+ * hook, its own argv words), not in skip?  Then QEMU's name for it. */
+static const char *qemu_name(const struct registry *reg, const struct cfg_section *sec,
+			     const struct cfg_key *k, const char *const *skip)
+{
+	const struct ql_section_type *t = reg_type(reg_find(reg, sec->type));
+	const struct ql_key *d = t ? dsc_key(t, k->name) : NULL;
+
+	if (!t || (skip && str_in_list(k->name, skip)) || (t->id_key && strcmp(k->name, t->id_key) == 0))
+		return NULL;
+	if (d && (d->flags & (QL_KEY_HEAD | QL_KEY_HOOK | QL_KEY_ARG)))
+		return NULL;
+	return d && d->qemu ? d->qemu : k->name;
+}
+
+static void no_such(struct cc *c, const struct cfg_section *sec, const struct cfg_key *k,
+		    const char *whose, const char *what, const char *name, const char *const *names)
+{
+	char buf[256];
+
+	dg_error(c->dg, cfg_origin(sec, k, c->cfg->path), k->line, sec->name, k->name,
+		 "%s has no %s '%s'%s", whose, what, name, did_you_mean(name, names, buf, sizeof(buf)));
+	c->r = c->r ? c->r : -EINVAL;
+}
+
+static void bad_value(struct cc *c, const struct cfg_section *sec, const struct cfg_key *k,
+		      const char *whose, const char *name, const char *want)
+{
+	dg_error(c->dg, cfg_origin(sec, k, c->cfg->path), k->line, sec->name, k->name,
+		 "invalid value '%s' for '%s' of %s, expected %s", k->value, name, whose, want);
+	c->r = c->r ? c->r : -EINVAL;
+}
+
+/* The names of a JSON object's keys (borrowed; free only the array). */
+static const char **keys_of(struct json_object *o)
+{
+	const char **v = calloc((size_t)json_object_object_length(o) + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (v) {
+		json_object_object_foreach(o, key, val) {
+			(void)val;
+			v[n++] = key;
+		}
+	}
+	return v;
+}
+
+/*
+ * The keys of sec against the SPEC of what variant selects (netdev type
+ * 'user', ...): a dotted key (cache.direct) walks into an object's
+ * members and stops at "any" (an alternate, an array).
+ */
+static void check_spec_keys(struct cc *c, const struct cfg_section *sec, const char *family,
+			    const char *tag, const char *what, const char *const *skip)
+{
+	const struct cfg_key *t = cfg_key_find(sec, tag);
+	struct json_object *spec;
+	char whose[256], buf[512];
+
+	if (!t || !(spec = prb_arguments(c->p, family, t->value)))
+		return;
+	snprintf(whose, sizeof(whose), "%s '%s'", what, t->value);
+	for (size_t i = 0; i < sec->nkeys && c->r != -ENOMEM; i++) {
+		const struct cfg_key *k = &sec->keys[i];
+		const char *name = qemu_name(c->reg, sec, k, skip), *want;
+		struct json_object *at = spec, *m = NULL;
+		char part[128];
+
+		if (!name || k == t || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
+			continue;
+		for (const char *p = name; json_object_is_type(at, json_type_object); ) {
+			size_t l = strcspn(p, ".");
+
+			snprintf(part, sizeof(part), "%.*s", (int)l, p);
+			if (!json_object_object_get_ex(at, part, &m)) {
+				const char **names = keys_of(at);
+
+				if (!names)
+					c->r = -ENOMEM;
+				else
+					no_such(c, sec, k, whose, p == name ? "parameter" : "member", part, names);
+				free(names);
+				m = NULL;
+				break;
+			}
+			at = m;
+			if (!p[l])
+				break;
+			p += l + 1;
+		}
+		if (m && (want = cv_member(m, k->value, buf, sizeof(buf))))
+			bad_value(c, sec, k, whose, name, want);
+	}
+}
+
+/* The keys of sec against the parameters query-command-line-options
+ * lists for option (if it lists any). */
+static void check_option_keys(struct cc *c, const struct cfg_section *sec, const char *option)
+{
+	struct json_object *params = prb_option(c->p, option), *type;
+	char whose[128];
+
+	if (!params)
+		return;
+	snprintf(whose, sizeof(whose), "-%s of %s", option, c->binary);
+	for (size_t i = 0; i < sec->nkeys && c->r != -ENOMEM; i++) {
+		const struct cfg_key *k = &sec->keys[i];
+		const char *name = qemu_name(c->reg, sec, k, NULL), *want;
+
+		if (!name || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
+			continue;
+		if (!json_object_object_get_ex(params, name, &type)) {
+			const char **names = keys_of(params);
+
+			if (!names)
+				c->r = -ENOMEM;
+			else
+				no_such(c, sec, k, whose, "parameter", name, names);
+			free(names);
+		} else if ((want = cv_parameter(json_object_get_string(type), k->value))) {
+			bad_value(c, sec, k, whose, name, want);
+		}
+	}
+}
+
+/*
+ * The keys of sec against the properties of a QOM type (kind, name):
+ * a machine's (structured ones such as smp.cpus by their first part), a
+ * CPU model's (flags: '_' is '-' to -cpu) or an accelerator's.
+ */
+static void check_qom_keys(struct cc *c, const struct cfg_section *sec, enum prb_kind kind,
+			   const char *name, const char *whose, const char *const *skip)
+{
+	const char **props = NULL;
+	int r = prb_props(c->p, kind, name, &props);
+
+	if (r <= 0) {
+		c->r = r == -ENOMEM ? r : c->r;
+		return;
+	}
+	for (size_t i = 0; i < sec->nkeys; i++) {
+		const struct cfg_key *k = &sec->keys[i];
+		const char *key = qemu_name(c->reg, sec, k, skip), *type, *want;
+		char prop[128], buf[256];
+		int found = 0;
+
+		if (!key || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
+			continue;
+		snprintf(prop, sizeof(prop), "%.*s", (int)(kind == PRB_MACHINE ? strcspn(key, ".") :
+							   strlen(key)), key);
+		for (int pass = 0; pass < 2 && !found; pass++) {
+			for (size_t j = 0; props[j] && !found; j++)
+				found = strcmp(props[j], prop) == 0;
+			if (kind != PRB_CPU)
+				break;
+			for (char *u = prop; *u; u++)
+				*u = *u == '_' ? '-' : *u;
+		}
+		if (!found) {
+			no_such(c, sec, k, whose, "property", key, props);
+			continue;
+		}
+		if (strcmp(prop, key) == 0 && (type = prb_prop_type(c->p, kind, name, prop)) &&
+		    (want = cv_property(type, prb_prop_description(c->p, kind, name, prop),
+					k->value, buf, sizeof(buf))))
+			bad_value(c, sec, k, whose, prop, want);
 	}
 	free(props);
 }
@@ -294,11 +468,15 @@ static void check_accel_list(struct cc *c, const struct cfg_section *sec)
 	free(copy);
 }
 
-int cap_device_types(const struct cfg *cfg, const char ***types, size_t *n)
+int cap_wants(const struct cfg *cfg, struct prb_want **want, size_t *n)
 {
-	const char **v = calloc(cfg->nsections + 1, sizeof(*v));
+	static const struct { const char *type, *key; enum prb_kind kind; } from[] = {
+		{ "device", "driver", PRB_DEVICE }, { "global", "driver", PRB_DEVICE },
+		{ "cpu", "model", PRB_CPU }, { "machine", "type", PRB_MACHINE },
+	};
+	struct prb_want *v = calloc(cfg->nsections + 1, sizeof(*v));
 
-	*types = NULL;
+	*want = NULL;
 	*n = 0;
 	if (!v)
 		return -ENOMEM;
@@ -306,12 +484,20 @@ int cap_device_types(const struct cfg *cfg, const char ***types, size_t *n)
 		const struct cfg_section *sec = &cfg->sections[i];
 		const struct cfg_key *k;
 
-		if (sec->removed || (strcmp(sec->type, "device") != 0 && strcmp(sec->type, "global") != 0) ||
-		    !(k = cfg_key_find(sec, "driver")) || !*k->value)
+		if (sec->removed)
 			continue;
-		v[(*n)++] = k->value;
+		if (strcmp(sec->type, "accel") == 0 && sec->id) {
+			v[(*n)++] = (struct prb_want){ PRB_ACCEL, sec->id };
+			continue;
+		}
+		for (size_t j = 0; j < sizeof(from) / sizeof(from[0]); j++)
+			if (strcmp(sec->type, from[j].type) == 0 && (k = cfg_key_find(sec, from[j].key)) &&
+			    *k->value) {
+				v[(*n)++] = (struct prb_want){ from[j].kind, k->value };
+				break;
+			}
 	}
-	*types = v;
+	*want = v;
 	return 0;
 }
 
@@ -344,7 +530,7 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 	}
 	/* properties are known for device types only (device-list-properties) */
 	if (!prop || !*prop->value || reported(c->dg, cfg_origin(sec, prop, c->cfg->path), prop->line) ||
-	    prb_device_props(c->p, drv->value, &props) != 1)
+	    prb_props(c->p, PRB_DEVICE, drv->value, &props) != 1)
 		return;
 	for (size_t j = 0; props[j] && !found; j++)
 		found = strcmp(props[j], prop->value) == 0;
@@ -358,14 +544,30 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 	free(props);
 }
 
+/* [machine] keys that are not machine properties: QEMU 7.2 moves them to
+ * the accelerator */
+static const char *const machine_legacy[] = {
+	"accel", "kernel_irqchip", "kernel-irqchip", "kvm_shadow_mem", "kvm-shadow-mem", NULL,
+};
+/* -nic's own keys, besides its netdev's */
+static const char *const nic_own[] = { "model", "mac", NULL };
+
+/* "WHAT 'NAME'" for messages. */
+static const char *whose(char *buf, size_t len, const char *what, const char *name)
+{
+	snprintf(buf, len, "%s '%s'", what, name);
+	return buf;
+}
+
 int cap_check(const struct cfg *cfg, const struct registry *reg, const struct prb *p,
 	      const char *binary, struct diag *dg)
 {
-	struct cc c = { cfg, p, binary, dg, 0 };
+	struct cc c = { cfg, reg, p, binary, dg, 0 };
 
 	for (size_t i = 0; i < cfg->nsections && c.r != -ENOMEM; i++) {
 		const struct cfg_section *sec = &cfg->sections[i];
 		const struct cfg_key *k;
+		char w[256];
 
 		if (sec->removed)
 			continue;
@@ -373,29 +575,49 @@ int cap_check(const struct cfg *cfg, const struct registry *reg, const struct pr
 			if ((k = check_key(&c, sec, "driver", "device type", PRB_DEVICES)))
 				check_props(&c, sec, k);
 		} else if (strcmp(sec->type, "machine") == 0 && owned_by(reg, "machine", "machine")) {
-			check_key(&c, sec, "type", "machine type", PRB_MACHINES);
+			if ((k = check_key(&c, sec, "type", "machine type", PRB_MACHINES)))
+				check_qom_keys(&c, sec, PRB_MACHINE, k->value,
+					       whose(w, sizeof(w), "machine type", k->value), machine_legacy);
 			check_accel_list(&c, sec);
 		} else if (strcmp(sec->type, "accel") == 0 && sec->id && owned_by(reg, "accel", "accel")) {
-			if (!prb_has(p, PRB_ACCELS, sec->id) &&
-			    !reported(dg, cfg_origin(sec, NULL, cfg->path), sec->line))
-				unknown(&c, sec, NULL, "accelerator", sec->id, PRB_ACCELS);
+			if (!prb_has(p, PRB_ACCELS, sec->id)) {
+				if (!reported(dg, cfg_origin(sec, NULL, cfg->path), sec->line))
+					unknown(&c, sec, NULL, "accelerator", sec->id, PRB_ACCELS);
+			} else {
+				check_qom_keys(&c, sec, PRB_ACCEL, sec->id,
+					       whose(w, sizeof(w), "accelerator", sec->id), NULL);
+			}
 		} else if (strcmp(sec->type, "cpu") == 0 && owned_by(reg, "cpu", "cpu")) {
-			check_key(&c, sec, "model", "CPU model", PRB_CPUS);
+			if ((k = check_key(&c, sec, "model", "CPU model", PRB_CPUS)))
+				check_qom_keys(&c, sec, PRB_CPU, k->value,
+					       whose(w, sizeof(w), "CPU model", k->value), NULL);
 		} else if (strcmp(sec->type, "object") == 0 && owned_by(reg, "object", "objects")) {
-			check_key(&c, sec, "type", "object type", PRB_OBJECTS);
+			if (check_key(&c, sec, "type", "object type", PRB_OBJECTS))
+				check_spec_keys(&c, sec, "object", "type", "object type", NULL);
 		} else if (strcmp(sec->type, "display") == 0 && owned_by(reg, "display", "display")) {
-			check_key(&c, sec, "type", "display back-end", PRB_DISPLAYS);
+			if (check_key(&c, sec, "type", "display back-end", PRB_DISPLAYS))
+				check_spec_keys(&c, sec, "display", "type", "display back-end", NULL);
 		} else if (strcmp(sec->type, "global") == 0 && owned_by(reg, "global", "global")) {
 			check_global(&c, sec);
 		} else if (strcmp(sec->type, "chardev") == 0 && owned_by(reg, "chardev", "chardev")) {
 			check_chardev(&c, sec);
+			check_option_keys(&c, sec, "chardev");
 		} else if (strcmp(sec->type, "blockdev") == 0 && owned_by(reg, "blockdev", "blockdev")) {
-			check_key_nonempty(&c, sec, "driver", "block driver", PRB_BLOCKDEV_DRIVERS);
+			if (check_key_nonempty(&c, sec, "driver", "block driver", PRB_BLOCKDEV_DRIVERS))
+				check_spec_keys(&c, sec, "blockdev", "driver", "block driver", NULL);
 		} else if (strcmp(sec->type, "netdev") == 0 && owned_by(reg, "netdev", "netdev")) {
-			check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES);
+			if (check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES))
+				check_spec_keys(&c, sec, "netdev", "type", "netdev type", NULL);
 		} else if (strcmp(sec->type, "nic") == 0 && owned_by(reg, "nic", "nic")) {
-			check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES);
+			if (check_key_nonempty(&c, sec, "type", "netdev type", PRB_NETDEV_TYPES))
+				check_spec_keys(&c, sec, "netdev", "type", "netdev type", nic_own);
 			check_key(&c, sec, "model", "NIC model", PRB_DEVICES);
+		} else if (strcmp(sec->type, "fsdev") == 0 && owned_by(reg, "fsdev", "fsdev")) {
+			check_option_keys(&c, sec, "fsdev");
+		} else if (strcmp(sec->type, "vnc") == 0 && owned_by(reg, "vnc", "vnc")) {
+			check_option_keys(&c, sec, "vnc");
+		} else if (strcmp(sec->type, "audiodev") == 0 && owned_by(reg, "audiodev", "audiodev")) {
+			check_key_nonempty(&c, sec, "driver", "audio driver", PRB_AUDIODEV_DRIVERS);
 		} else if (strcmp(sec->type, "qemu") == 0) {
 			check_key(&c, sec, "display", "display back-end", PRB_DISPLAYS);
 		}

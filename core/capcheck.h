@@ -7,12 +7,13 @@
  * not reported again):
  *   [device.ID] driver        a device type (or one of QEMU's aliases)
  *   [device.ID] other keys    properties of that type (device-list-properties),
- *                             with a value QEMU takes if the property is a
- *                             bool or OnOffAuto
- *   [machine] type            a machine type or alias
+ *                             with a value of its type (capvalue.h)
+ *   [machine] type            a machine type or alias; other keys its
+ *                             properties (smp.cpus by "smp")
  *   [machine] accel           each of its ':'-separated accelerators
- *   [accel.NAME]              NAME an accelerator of the binary
- *   [cpu] model               a CPU model
+ *   [accel.NAME]              NAME an accelerator of the binary; its keys
+ *                             the accelerator's properties
+ *   [cpu] model               a CPU model; other keys its properties (flags)
  *   [object.ID] type          a user-creatable object type
  *   [display] type, [qemu] display  a display back-end that can start
  *   [global.NAME] driver      a QOM type (abstract ones too: a -global for
@@ -22,6 +23,13 @@
  *   [blockdev.NODE] driver    a block driver of blockdev-add's schema
  *   [netdev.ID] type, [nic.ID] type  a netdev type of netdev_add's schema
  *   [nic.ID] model            a device type (or virtio, its old name)
+ *   [audiodev.ID] driver      an audio driver that can start
+ *   the keys of [netdev], [nic] (but model, mac), [blockdev], [object] and
+ *   [display]: parameters of the type's schema (probe.h's arguments); of
+ *   [chardev], [fsdev] and [vnc]: the option's parameters
+ *   (query-command-line-options); each with a value of its type.
+ * The head, the id and keys a plugin handles itself (QL_KEY_HOOK,
+ * QL_KEY_ARG) are not compared as parameters.
  * Only where the standard plugin owns the section type (a third-party
  * plugin that took its place may mean something else by these keys).
  */
@@ -33,9 +41,11 @@
 #include "probe.h"
 #include "registry.h"
 
-/* The device types the config's [device.ID] and [global.NAME] sections name, in *types
- * (borrowed from cfg; free only the array), for prb_get.  0 or -ENOMEM. */
-int cap_device_types(const struct cfg *cfg, const char ***types, size_t *n);
+/* The types whose properties the check needs ([device.ID] and
+ * [global.NAME] drivers, the [cpu] model, the [machine] type, each
+ * [accel.NAME]), in *want (names borrowed from cfg; free the array), for
+ * prb_get.  0 or -ENOMEM. */
+int cap_wants(const struct cfg *cfg, struct prb_want **want, size_t *n);
 
 /* Report every name cfg gives that the probe p does not know; binary
  * names it in messages.  0, -EINVAL if something was reported, -ENOMEM. */

@@ -581,7 +581,8 @@ static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct d
 {
 	struct diag scratch = DIAG_INIT;
 	const struct cfg_section *qsec = NULL;
-	const char *binary = NULL, **types = NULL;
+	const char *binary = NULL;
+	struct prb_want *want = NULL;
 	struct prb p;
 	char err[1024];
 	size_t n = 0;
@@ -593,9 +594,9 @@ static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct d
 			qsec = &cfg->sections[i];
 	if (qemu_binary(cfg, qsec, QEMU_BINARY, &scratch, &binary) < 0 || !executable(binary))
 		goto out;       /* bld_launch said what is wrong with it, if anything */
-	if ((r = cap_device_types(cfg, &types, &n)) < 0)
+	if ((r = cap_wants(cfg, &want, &n)) < 0)
 		goto out;
-	r = prb_get(binary, types, n, NULL, &p, err, sizeof(err));
+	r = prb_get(binary, want, n, NULL, &p, err, sizeof(err));
 	if (r == -ENOMEM)
 		goto out;
 	print_warnings(&p.warnings);
@@ -608,7 +609,7 @@ static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct d
 	r = cap_check(cfg, &set->reg, &p, binary, dg);
 out:
 	dg->oom |= r == -ENOMEM;
-	free(types);
+	free(want);
 	prb_release(&p);
 	dg_release(&scratch);
 	return r;

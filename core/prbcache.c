@@ -77,6 +77,64 @@ int prb_string_array(struct json_object *a)
 	return 1;
 }
 
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* Is o an object whose every value passes ok? */
+static int map_of(struct json_object *o, int (*ok)(struct json_object *))
+{
+	if (!json_object_is_type(o, json_type_object))
+		return 0;
+	{
+		json_object_object_foreach(o, key, v) {
+			(void)key;
+			if (!ok(v))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int is_string(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_string);
+}
+
+static int is_param_map(struct json_object *v)
+{
+	return map_of(v, is_string);
+}
+
+/* A SPEC (probe.h): nested objects are as deep as the probe keeps them,
+ * and json-c's parser limits the depth of what it reads. */
+static int is_spec(struct json_object *v)
+{
+	return is_string(v) || prb_string_array(v) || map_of(v, is_spec);
+}
+
+static int is_variants(struct json_object *v)
+{
+	return map_of(v, is_spec);
+}
+
+static int is_prop(struct json_object *v)
+{
+	struct json_object *d;
+
+	return json_object_is_type(v, json_type_object) && is_string(get(v, "type")) &&
+	       (!json_object_object_get_ex(v, "description", &d) || is_string(d));
+}
+
+static int is_props_or_null(struct json_object *v)
+{
+	return !v || map_of(v, is_prop);
+}
+
 int prb_validate(struct json_object *root, const struct prb_id *id)
 {
 	struct json_object *v, *bin;
@@ -89,33 +147,10 @@ int prb_validate(struct json_object *root, const struct prb_id *id)
 	for (size_t i = 0; i < PRB_NLISTS; i++)
 		if (!json_object_object_get_ex(root, prb_list_keys[i], &v) || !prb_string_array(v))
 			return -EINVAL;
-	if (!json_object_object_get_ex(root, "device-properties", &v) ||
-	    !json_object_is_type(v, json_type_object))
+	if (!map_of(get(root, "machine-aliases"), is_string) || !map_of(get(root, "cpu-typenames"), is_string) ||
+	    !map_of(get(root, "options"), is_param_map) || !map_of(get(root, "arguments"), is_variants) ||
+	    !map_of(get(root, "properties"), is_props_or_null))
 		return -EINVAL;
-	{
-		json_object_object_foreach(v, type, props) {
-			(void)type;
-			if (props && !prb_string_array(props))
-				return -EINVAL;
-		}
-	}
-	if (!json_object_object_get_ex(root, "device-property-types", &v) ||
-	    !json_object_is_type(v, json_type_object))
-		return -EINVAL;
-	{
-		json_object_object_foreach(v, type, props) {
-			(void)type;
-			if (!json_object_is_type(props, json_type_object))
-				return -EINVAL;
-			{
-				json_object_object_foreach(props, name, t) {
-					(void)name;
-					if (!json_object_is_type(t, json_type_string))
-						return -EINVAL;
-				}
-			}
-		}
-	}
 	if (!json_object_object_get_ex(root, "binary", &bin) || !json_object_is_type(bin, json_type_object) ||
 	    !json_object_object_get_ex(bin, "path", &v) || !json_object_is_type(v, json_type_string))
 		return -EINVAL;

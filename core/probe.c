@@ -37,8 +37,11 @@ const char *const prb_list_keys[PRB_NLISTS] = {
 	[PRB_MACHINES] = "machines", [PRB_CPUS] = "cpus", [PRB_DEVICES] = "devices",
 	[PRB_OBJECTS] = "objects", [PRB_ACCELS] = "accels", [PRB_DISPLAYS] = "displays",
 	[PRB_TYPES] = "types", [PRB_BLOCKDEV_DRIVERS] = "blockdev-drivers",
-	[PRB_NETDEV_TYPES] = "netdev-types",
+	[PRB_NETDEV_TYPES] = "netdev-types", [PRB_AUDIODEV_DRIVERS] = "audiodev-drivers",
 };
+
+/* Deepest SPEC of nested objects kept from the schema. */
+#define PRB_SPEC_DEPTH 4
 
 /* --- running QEMU ------------------------------------------------------------- */
 
@@ -257,19 +260,6 @@ static struct json_object *all_types_args(void)
 	return a;
 }
 
-/* The entity of query-qmp-schema's reply called name, or NULL. */
-static struct json_object *schema_find(struct json_object *schema, const char *name)
-{
-	for (size_t i = 0; name && i < json_object_array_length(schema); i++) {
-		struct json_object *e = json_object_array_get_idx(schema, i), *v;
-
-		if (json_object_object_get_ex(e, "name", &v) && json_object_is_type(v, json_type_string) &&
-		    strcmp(json_object_get_string(v), name) == 0)
-			return e;
-	}
-	return NULL;
-}
-
 static const char *string_of(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -278,16 +268,136 @@ static const char *string_of(struct json_object *o, const char *key)
 	       json_object_get_string(v) : NULL;
 }
 
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* query-qmp-schema's entities by name (a new object), or NULL. */
+static struct json_object *schema_index(struct json_object *schema)
+{
+	struct json_object *idx = json_object_new_object();
+
+	for (size_t i = 0; idx && i < json_object_array_length(schema); i++) {
+		struct json_object *e = json_object_array_get_idx(schema, i);
+		const char *name = string_of(e, "name");
+
+		if (name && json_object_object_add(idx, name, json_object_get(e)) < 0) {
+			json_object_put(idx);
+			return NULL;
+		}
+	}
+	return idx;
+}
+
+static int is_meta(struct json_object *e, const char *meta)
+{
+	const char *m = string_of(e, "meta-type");
+
+	return m && strcmp(m, meta) == 0;
+}
+
+static int add_spec_members(struct json_object *idx, struct json_object *obj,
+			    struct json_object *spec, const char *skip, int depth);
+
+/* The SPEC of the type called name (probe.h), new; NULL if out of memory. */
+static struct json_object *spec_of(struct json_object *idx, const char *name, int depth)
+{
+	struct json_object *e = get(idx, name ? name : ""), *values, *spec;
+
+	if (is_meta(e, "builtin"))
+		return json_object_new_string(name);
+	if (is_meta(e, "enum") && json_object_object_get_ex(e, "values", &values) &&
+	    prb_string_array(values))
+		return json_object_get(values);
+	if (!is_meta(e, "object") || depth >= PRB_SPEC_DEPTH)
+		return json_object_new_string("any");
+	if ((spec = json_object_new_object()) && add_spec_members(idx, e, spec, NULL, depth + 1) < 0) {
+		json_object_put(spec);
+		return NULL;
+	}
+	return spec;
+}
+
+/* obj's members (but skip) into spec, and, if variant is NULL, every
+ * variant's too (a nested union: which one is not known here). */
+static int add_members(struct json_object *idx, struct json_object *obj, struct json_object *spec,
+		       const char *skip, int depth)
+{
+	struct json_object *members = get(obj, "members");
+
+	for (size_t i = 0; json_object_is_type(members, json_type_array) &&
+	     i < json_object_array_length(members); i++) {
+		struct json_object *m = json_object_array_get_idx(members, i), *one;
+		const char *name = string_of(m, "name");
+
+		if (!name || (skip && strcmp(name, skip) == 0) || json_object_object_get_ex(spec, name, NULL))
+			continue;
+		if (!(one = spec_of(idx, string_of(m, "type"), depth)) ||
+		    json_object_object_add(spec, name, one) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int add_spec_members(struct json_object *idx, struct json_object *obj,
+			    struct json_object *spec, const char *skip, int depth)
+{
+	struct json_object *variants = get(obj, "variants");
+
+	if (add_members(idx, obj, spec, skip, depth) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; json_object_is_type(variants, json_type_array) &&
+	     i < json_object_array_length(variants); i++)
+		if (add_members(idx, get(idx, string_of(json_object_array_get_idx(variants, i), "type") ?: ""),
+				spec, skip, depth) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* { case: SPEC } of the union that is command's key ("arg-type" or
+ * "ret-type"): each case has the base's members but the tag and its
+ * variant's.  An empty object if the schema does not say. */
+static struct json_object *union_spec(struct json_object *idx, const char *command, const char *key)
+{
+	struct json_object *out = json_object_new_object(), *u, *variants;
+	const char *tag;
+
+	u = get(idx, string_of(get(idx, command), key) ?: "");
+	if (!out || !is_meta(u, "object") || !(tag = string_of(u, "tag")) ||
+	    !json_object_object_get_ex(u, "variants", &variants) ||
+	    !json_object_is_type(variants, json_type_array))
+		return out;
+	for (size_t i = 0; i < json_object_array_length(variants); i++) {
+		struct json_object *v = json_object_array_get_idx(variants, i), *spec;
+		const char *c = string_of(v, "case");
+
+		if (!c)
+			continue;
+		if (!(spec = json_object_new_object()) || add_members(idx, u, spec, tag, 1) < 0 ||
+		    add_members(idx, get(idx, string_of(v, "type") ?: ""), spec, NULL, 1) < 0 ||
+		    json_object_object_add(out, c, spec) < 0) {
+			json_object_put(spec);
+			json_object_put(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 /* The values of the enum that is the type of member of command's
  * arguments (blockdev-add's driver), as a new array; an empty one if the
  * schema does not say (a miss, never a false alarm: the check then
  * skips an empty list). */
-static struct json_object *schema_enum(struct json_object *schema, const char *command,
+static struct json_object *schema_enum(struct json_object *idx, const char *command,
 				       const char *member)
 {
 	struct json_object *out = json_object_new_array(), *args, *members, *en, *values;
 
-	args = schema_find(schema, string_of(schema_find(schema, command), "arg-type"));
+	args = get(idx, string_of(get(idx, command), "arg-type") ?: "");
 	if (!out || !args || !json_object_object_get_ex(args, "members", &members) ||
 	    !json_object_is_type(members, json_type_array))
 		return out;
@@ -297,9 +407,9 @@ static struct json_object *schema_enum(struct json_object *schema, const char *c
 
 		if (!name || strcmp(name, member) != 0)
 			continue;
-		en = schema_find(schema, string_of(m, "type"));
-		if (!en || !string_of(en, "meta-type") || strcmp(string_of(en, "meta-type"), "enum") != 0 ||
-		    !json_object_object_get_ex(en, "values", &values) || !prb_string_array(values))
+		en = get(idx, string_of(m, "type") ?: "");
+		if (!is_meta(en, "enum") || !json_object_object_get_ex(en, "values", &values) ||
+		    !prb_string_array(values))
 			break;
 		for (size_t j = 0; j < json_object_array_length(values); j++)
 			if (json_object_array_add(out, json_object_get(json_object_array_get_idx(values, j))) < 0) {
@@ -311,36 +421,118 @@ static struct json_object *schema_enum(struct json_object *schema, const char *c
 	return out;
 }
 
-/* Enums of query-qmp-schema into root. */
+/* What query-qmp-schema says into root. */
 static int ask_schema(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
 {
 	static const struct { const char *key, *command, *member; } es[] = {
 		{ "blockdev-drivers", "blockdev-add", "driver" },
 		{ "netdev-types", "netdev_add", "type" },
 	};
-	struct json_object *schema = NULL;
+	static const struct { const char *family, *command, *key; } us[] = {
+		{ "netdev", "netdev_add", "arg-type" }, { "blockdev", "blockdev-add", "arg-type" },
+		{ "object", "object-add", "arg-type" }, { "display", "query-display-options", "ret-type" },
+	};
+	struct json_object *schema = NULL, *idx = NULL, *args = NULL;
 	int r = ask(qm, "query-qmp-schema", NULL, &schema, err, errlen);
 
-	for (size_t i = 0; r == 0 && i < sizeof(es) / sizeof(es[0]); i++) {
-		struct json_object *a = schema_enum(schema, es[i].command, es[i].member);
+	if (r < 0)
+		return r;
+	r = eb_fail(err, errlen, -ENOMEM, "out of memory");
+	if (!(idx = schema_index(schema)) || !(args = json_object_new_object()))
+		goto out;
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
+		struct json_object *a = schema_enum(idx, es[i].command, es[i].member);
 
 		if (!a || json_object_object_add(root, es[i].key, a) < 0)
-			r = eb_fail(err, errlen, -ENOMEM, "out of memory");
+			goto out;
 	}
+	for (size_t i = 0; i < sizeof(us) / sizeof(us[0]); i++) {
+		struct json_object *a = union_spec(idx, us[i].command, us[i].key);
+
+		if (!a || json_object_object_add(args, us[i].family, a) < 0)
+			goto out;
+	}
+	if (json_object_object_add(root, "arguments", args) < 0)
+		goto out;
+	args = NULL;
+	r = 0;
+out:
+	json_object_put(args);
+	json_object_put(idx);
 	json_object_put(schema);
 	return r;
+}
+
+/* query-command-line-options: { option: { parameter: type } } of the
+ * options that list parameters, into root. */
+static int ask_options(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
+{
+	struct json_object *ret = NULL, *opts = json_object_new_object();
+	int r = opts ? ask(qm, "query-command-line-options", NULL, &ret, err, errlen) :
+		eb_fail(err, errlen, -ENOMEM, "out of memory");
+
+	for (size_t i = 0; r == 0 && i < json_object_array_length(ret); i++) {
+		struct json_object *o = json_object_array_get_idx(ret, i), *params = get(o, "parameters"), *ps;
+		const char *name = string_of(o, "option");
+
+		if (!name || !*name || !json_object_is_type(params, json_type_array) ||
+		    json_object_array_length(params) == 0)
+			continue;
+		if (!(ps = json_object_new_object()) || json_object_object_add(opts, name, ps) < 0) {
+			json_object_put(ps);
+			r = eb_fail(err, errlen, -ENOMEM, "out of memory");
+			break;
+		}
+		for (size_t j = 0; j < json_object_array_length(params); j++) {
+			struct json_object *pm = json_object_array_get_idx(params, j);
+			const char *pn = string_of(pm, "name"), *pt = string_of(pm, "type");
+
+			if (pn && pt && json_object_object_add(ps, pn, json_object_new_string(pt)) < 0) {
+				r = eb_fail(err, errlen, -ENOMEM, "out of memory");
+				break;
+			}
+		}
+	}
+	json_object_put(ret);
+	if (r == 0 && json_object_object_add(root, "options", opts) < 0)
+		r = eb_fail(err, errlen, -ENOMEM, "out of memory");
+	else if (r == 0)
+		opts = NULL;
+	json_object_put(opts);
+	return r;
+}
+
+/* { from: to } of the entries of list that have both. */
+static struct json_object *pairs_of(struct json_object *list, const char *from, const char *to)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; o && i < json_object_array_length(list); i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		const char *f = string_of(e, from), *t = string_of(e, to);
+
+		if (f && t && json_object_object_add(o, f, json_object_new_string(t)) < 0) {
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
 }
 
 /* The base answers into root. */
 static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t errlen)
 {
-	static const struct { const char *key, *cmd, *implements, *strip; int alias; } qs[] = {
-		{ "machines", "query-machines", NULL, NULL, 1 },
-		{ "cpus", "query-cpu-definitions", NULL, NULL, 0 },
-		{ "devices", "qom-list-types", "device", NULL, 0 },
-		{ "objects", "qom-list-types", "user-creatable", NULL, 0 },
-		{ "accels", "qom-list-types", "accel", "-accel", 0 },
-		{ "types", "qom-list-types", NULL, NULL, 0 },     /* abstract ones too */
+	static const struct {
+		const char *key, *cmd, *implements, *strip;
+		int alias;
+		const char *pairs, *from, *to;   /* a map of the same reply */
+	} qs[] = {
+		{ "machines", "query-machines", NULL, NULL, 1, "machine-aliases", "alias", "name" },
+		{ "cpus", "query-cpu-definitions", NULL, NULL, 0, "cpu-typenames", "name", "typename" },
+		{ "devices", "qom-list-types", "device", NULL, 0, NULL, NULL, NULL },
+		{ "objects", "qom-list-types", "user-creatable", NULL, 0, NULL, NULL, NULL },
+		{ "accels", "qom-list-types", "accel", "-accel", 0, NULL, NULL, NULL },
+		{ "types", "qom-list-types", NULL, NULL, 0, NULL, NULL, NULL }, /* abstract ones too */
 	};
 	struct json_object *ret = NULL, *v, *q;
 	char ver[64];
@@ -363,7 +555,7 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 		json_object_get_string(v) : ""));
 	json_object_put(ret);
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
-		struct json_object *a;
+		struct json_object *a, *m = NULL;
 
 		ret = NULL;
 		r = ask(qm, qs[i].cmd, strcmp(qs[i].key, "types") == 0 ? all_types_args() :
@@ -371,6 +563,12 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 		if (r < 0)
 			return r;
 		a = names_of(ret, qs[i].alias, qs[i].strip);
+		if (qs[i].pairs && (!(m = pairs_of(ret, qs[i].from, qs[i].to)) ||
+				    json_object_object_add(root, qs[i].pairs, m) < 0)) {
+			json_object_put(m);
+			json_object_put(a);
+			a = NULL;
+		}
 		json_object_put(ret);
 		if (!a || json_object_object_add(root, qs[i].key, a) < 0)
 			return eb_fail(err, errlen, -ENOMEM, "out of memory");
@@ -378,11 +576,12 @@ static int ask_base(struct qemu *qm, struct json_object *root, char *err, size_t
 	return 0;
 }
 
-/* `BINARY -display help`: QEMU loads each UI module to answer, so it
- * lists the back-ends that can start (7.2 has no QMP command for it). */
-static int ask_displays(const char *binary, struct json_object *root, char *err, size_t errlen)
+/* `BINARY OPTION help` (QEMU loads each module to answer, and 7.2 has
+ * no QMP command for these): the lines after header, as root's key. */
+static int ask_help(const char *binary, const char *option, const char *header, const char *key,
+		    struct json_object *root, char *err, size_t errlen)
 {
-	char *argv[] = { (char *)binary, "-display", "help", NULL };
+	char *argv[] = { (char *)binary, (char *)option, "help", NULL };
 	char buf[4096], *line, *save = NULL;
 	struct json_object *a = NULL;
 	size_t len = 0;
@@ -421,10 +620,9 @@ static int ask_displays(const char *binary, struct json_object *root, char *err,
 		r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
-	/* "Available display backend types:", then one name a line */
 	line = strtok_r(buf, "\n", &save);
-	if (!line || strncmp(line, "Available display backend types:", 32) != 0) {
-		r = eb_fail(err, errlen, -EPROTO, "%s -display help: not the list of display back-ends", binary);
+	if (!line || strcmp(line, header) != 0) {
+		r = eb_fail(err, errlen, -EPROTO, "%s %s help: not the list it should be", binary, option);
 		goto out;
 	}
 	while ((line = strtok_r(NULL, "\n", &save)))
@@ -432,7 +630,7 @@ static int ask_displays(const char *binary, struct json_object *root, char *err,
 			r = eb_fail(err, errlen, -ENOMEM, "out of memory");
 			goto out;
 		}
-	json_object_object_add(root, "displays", a);
+	json_object_object_add(root, key, a);
 	a = NULL;
 out:
 	json_object_put(a);
@@ -444,24 +642,33 @@ out:
 	return r;
 }
 
-/* The names of device-list-properties' reply. */
-static struct json_object *prop_names(struct json_object *ret)
+/* The audio drivers that load; none known (an empty list: nothing is
+ * checked) if the binary does not list them as 7.2 does. */
+static int ask_audio(const char *binary, struct json_object *root, char *err, size_t errlen)
 {
-	return names_of(ret, 0, NULL);
+	int r = ask_help(binary, "-audiodev", "Available audio drivers:", "audiodev-drivers",
+			 root, err, errlen);
+
+	if (r != -EPROTO)
+		return r;
+	return json_object_object_add(root, "audiodev-drivers", json_object_new_array()) < 0 ?
+	       eb_fail(err, errlen, -ENOMEM, "out of memory") : 0;
 }
 
-/* { name: type } of device-list-properties' reply. */
-static struct json_object *prop_types(struct json_object *ret)
+/* { name: { "type", "description" } } of a property list reply. */
+static struct json_object *props_of(struct json_object *ret)
 {
 	struct json_object *o = json_object_new_object();
 
 	for (size_t i = 0; o && i < json_object_array_length(ret); i++) {
-		struct json_object *e = json_object_array_get_idx(ret, i), *n, *t;
+		struct json_object *e = json_object_array_get_idx(ret, i), *one;
+		const char *n = string_of(e, "name"), *t = string_of(e, "type"), *d = string_of(e, "description");
 
-		if (!json_object_object_get_ex(e, "name", &n) || !json_object_is_type(n, json_type_string) ||
-		    !json_object_object_get_ex(e, "type", &t) || !json_object_is_type(t, json_type_string))
+		if (!n || !t)
 			continue;
-		if (json_object_object_add(o, json_object_get_string(n), json_object_get(t)) < 0) {
+		if (!(one = json_object_new_object()) || json_object_object_add(o, n, one) < 0 ||
+		    json_object_object_add(one, "type", json_object_new_string(t)) < 0 ||
+		    (d && json_object_object_add(one, "description", json_object_new_string(d)) < 0)) {
 			json_object_put(o);
 			return NULL;
 		}
@@ -469,64 +676,82 @@ static struct json_object *prop_types(struct json_object *ret)
 	return o;
 }
 
-static struct json_object *get(struct json_object *o, const char *key)
+static int has(struct json_object *root, enum prb_list which, const char *name)
 {
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
+	return prb_has(&(struct prb){ .root = root }, which, name);
 }
 
-static int known(struct json_object *props, const char *type)
+/* The QOM type of (kind, name) in buf, or NULL if root does not know it. */
+static const char *qom_type(struct json_object *root, enum prb_kind kind, const char *name,
+			    char *buf, size_t len)
 {
-	return json_object_object_get_ex(props, type, NULL);
+	const char *t;
+
+	switch (kind) {
+	case PRB_DEVICE:
+		return has(root, PRB_DEVICES, name) ? name : NULL;
+	case PRB_CPU:
+		return (t = string_of(get(root, "cpu-typenames"), name)) && has(root, PRB_DEVICES, t) ? t : NULL;
+	case PRB_MACHINE:
+		if ((t = string_of(get(root, "machine-aliases"), name)))
+			name = t;
+		snprintf(buf, len, "%s-machine", name);
+		return has(root, PRB_TYPES, buf) ? buf : NULL;
+	case PRB_ACCEL:
+		snprintf(buf, len, "%s-accel", name);
+		return has(root, PRB_TYPES, buf) ? buf : NULL;
+	}
+	return NULL;
+}
+
+static int known(struct json_object *root, const char *type)
+{
+	return json_object_object_get_ex(get(root, "properties"), type, NULL);
 }
 
 /*
- * Fill root's device-properties for the types in devices it lacks,
- * starting QEMU if qm has none running.  A type QEMU does not know is
- * left out (the check reports it as unknown); one that makes QEMU exit is
- * null, and QEMU is started again for the rest.
+ * Fill root's properties for the types in want it lacks, starting QEMU
+ * if qm has none running.  A type QEMU does not know is left out (the
+ * check reports it as unknown); one that makes QEMU exit is null, and
+ * QEMU is started again for the rest.
  */
-static int ask_devices(const char *binary, struct qemu *qm, struct json_object *root,
-		       const char *const *devices, size_t n, char *err, size_t errlen)
+static int ask_props(const char *binary, struct qemu *qm, struct json_object *root,
+		     const struct prb_want *want, size_t n, char *err, size_t errlen)
 {
-	struct json_object *props = get(root, "device-properties");
-	struct json_object *types = get(root, "device-property-types");
+	struct json_object *props = get(root, "properties");
 	int restarts = 0, r = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *args, *ret = NULL;
+		char buf[256];
+		const char *type = qom_type(root, want[i].kind, want[i].name, buf, sizeof(buf));
+		int dev = want[i].kind == PRB_DEVICE || want[i].kind == PRB_CPU;
 
-		if (known(props, devices[i]) || !prb_has(&(struct prb){ .root = root }, PRB_DEVICES, devices[i]))
+		if (!type || known(root, type))
 			continue;
 		if (!qm->q && (r = qemu_start(binary, qm, err, errlen)) < 0)
 			return r;
 		if (!(args = json_object_new_object()) ||
-		    json_object_object_add(args, "typename", json_object_new_string(devices[i])) < 0) {
+		    json_object_object_add(args, "typename", json_object_new_string(type)) < 0) {
 			json_object_put(args);
 			return eb_fail(err, errlen, -ENOMEM, "out of memory");
 		}
-		r = ask(qm, "device-list-properties", args, &ret, err, errlen);
+		r = ask(qm, dev ? "device-list-properties" : "qom-list-properties", args, &ret, err, errlen);
 		if (r == 0) {
-			struct json_object *a = prop_names(ret), *t = prop_types(ret);
+			struct json_object *o = props_of(ret);
 
 			json_object_put(ret);
-			if (!a || json_object_object_add(props, devices[i], a) < 0 ||
-			    !t || json_object_object_add(types, devices[i], t) < 0) {
-				if (!a)
-					json_object_put(t);
+			if (!o || json_object_object_add(props, type, o) < 0)
 				return eb_fail(err, errlen, -ENOMEM, "out of memory");
-			}
 		} else if (r == -EREMOTEIO) {
-			json_object_object_add(props, devices[i], NULL);
+			json_object_object_add(props, type, NULL);
 		} else if (r == -ECONNRESET || r == -ETIMEDOUT) {
 			/* QEMU died (or hung) answering: this type cannot be created */
 			qemu_stop(qm, NULL, 0);
-			json_object_object_add(props, devices[i], NULL);
+			json_object_object_add(props, type, NULL);
 			if (++restarts > PRB_MAX_RESTARTS)
 				return eb_fail(err, errlen, -EPROTO, "%s exited %d times while describing "
-					    "device types", binary, restarts);
+					    "types", binary, restarts);
 		} else {
 			return r;
 		}
@@ -541,25 +766,26 @@ static struct json_object *new_root(const struct prb_id *id)
 
 	if (!root || !ido || json_object_object_add(root, "qlaunch-probe", json_object_new_int(PRB_FORMAT)) < 0 ||
 	    json_object_object_add(root, "binary", ido) < 0 ||
-	    json_object_object_add(root, "device-properties", json_object_new_object()) < 0 ||
-	    json_object_object_add(root, "device-property-types", json_object_new_object()) < 0) {
+	    json_object_object_add(root, "properties", json_object_new_object()) < 0) {
 		json_object_put(root);
 		return NULL;
 	}
 	return root;
 }
 
-static int all_known(struct json_object *root, const char *const *devices, size_t n)
+static int all_known(struct json_object *root, const struct prb_want *want, size_t n)
 {
-	struct json_object *props = get(root, "device-properties");
+	for (size_t i = 0; i < n; i++) {
+		char buf[256];
+		const char *type = qom_type(root, want[i].kind, want[i].name, buf, sizeof(buf));
 
-	for (size_t i = 0; i < n; i++)
-		if (!known(props, devices[i]) && prb_has(&(struct prb){ .root = root }, PRB_DEVICES, devices[i]))
+		if (type && !known(root, type))
 			return 0;
+	}
 	return 1;
 }
 
-int prb_get(const char *binary, const char *const *devices, size_t n,
+int prb_get(const char *binary, const struct prb_want *want, size_t n,
 	    const char *cache_dir, struct prb *out, char *err, size_t errlen)
 {
 	struct qemu qm = { 0, -1, NULL };
@@ -584,7 +810,7 @@ int prb_get(const char *binary, const char *const *devices, size_t n,
 				sv_take(&out->warnings, w);
 		}
 	}
-	if (use_cache && prb_cache_read(dir, &id, &root) == 0 && all_known(root, devices, n)) {
+	if (use_cache && prb_cache_read(dir, &id, &root) == 0 && all_known(root, want, n)) {
 		out->from_cache = 1;
 		out->root = root;
 		root = NULL;
@@ -598,10 +824,13 @@ int prb_get(const char *binary, const char *const *devices, size_t n,
 		if ((r = qemu_start(binary, &qm, err, errlen)) < 0 ||
 		    (r = ask_base(&qm, root, err, errlen)) < 0 ||
 		    (r = ask_schema(&qm, root, err, errlen)) < 0 ||
-		    (r = ask_displays(binary, root, err, errlen)) < 0)
+		    (r = ask_options(&qm, root, err, errlen)) < 0 ||
+		    (r = ask_help(binary, "-display", "Available display backend types:", "displays",
+				  root, err, errlen)) < 0 ||
+		    (r = ask_audio(binary, root, err, errlen)) < 0)
 			goto out;
 	}
-	if ((r = ask_devices(binary, &qm, root, devices, n, err, errlen)) < 0)
+	if ((r = ask_props(binary, &qm, root, want, n, err, errlen)) < 0)
 		goto out;
 	if ((r = prb_validate(root, &id)) < 0) {
 		r = eb_fail(err, errlen, -EPROTO, "%s: the answers do not make a valid probe", binary);
@@ -659,27 +888,73 @@ const char **prb_names(const struct prb *p, enum prb_list which)
 	return array_names(get(p->root, prb_list_keys[which]));
 }
 
-int prb_device_props(const struct prb *p, const char *type, const char ***names)
+/* The { name: { "type", "description" } } of (kind, name), or NULL with
+ * *asked 0 if it was not asked for (or is not there), 1 if QEMU could not
+ * describe it. */
+static struct json_object *props_for(const struct prb *p, enum prb_kind kind, const char *name,
+				     int *asked)
 {
-	struct json_object *props = get(p->root, "device-properties"), *a;
+	char buf[256];
+	const char *type = qom_type(p->root, kind, name, buf, sizeof(buf));
+	struct json_object *o = NULL;
 
-	*names = NULL;
-	if (!json_object_object_get_ex(props, type, &a))
-		return -ENOENT;
-	if (!a)
-		return 0;
-	*names = array_names(a);
-	return *names ? 1 : -ENOMEM;
+	*asked = type && json_object_object_get_ex(get(p->root, "properties"), type, &o);
+	return o;
 }
 
-const char *prb_device_prop_type(const struct prb *p, const char *type, const char *prop)
+int prb_props(const struct prb *p, enum prb_kind kind, const char *name, const char ***names)
 {
-	struct json_object *t = NULL, *v;
+	int asked;
+	struct json_object *o = props_for(p, kind, name, &asked);
+	size_t n = 0;
 
-	if (!json_object_object_get_ex(get(p->root, "device-property-types"), type, &t) ||
-	    !json_object_object_get_ex(t, prop, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	*names = NULL;
+	if (!asked)
+		return -ENOENT;
+	if (!o)
+		return 0;
+	if (!(*names = calloc((size_t)json_object_object_length(o) + 1, sizeof(**names))))
+		return -ENOMEM;
+	{
+		json_object_object_foreach(o, key, v) {
+			(void)v;
+			(*names)[n++] = key;
+		}
+	}
+	return 1;
+}
+
+static const char *prop_field(const struct prb *p, enum prb_kind kind, const char *name,
+			      const char *prop, const char *field)
+{
+	int asked;
+
+	return string_of(get(props_for(p, kind, name, &asked), prop), field);
+}
+
+const char *prb_prop_type(const struct prb *p, enum prb_kind kind, const char *name, const char *prop)
+{
+	return prop_field(p, kind, name, prop, "type");
+}
+
+const char *prb_prop_description(const struct prb *p, enum prb_kind kind, const char *name,
+				 const char *prop)
+{
+	return prop_field(p, kind, name, prop, "description");
+}
+
+struct json_object *prb_arguments(const struct prb *p, const char *family, const char *variant)
+{
+	struct json_object *v = get(get(get(p->root, "arguments"), family), variant);
+
+	return json_object_is_type(v, json_type_object) ? v : NULL;
+}
+
+struct json_object *prb_option(const struct prb *p, const char *option)
+{
+	struct json_object *v = get(get(p->root, "options"), option);
+
+	return json_object_is_type(v, json_type_object) ? v : NULL;
 }
 
 void prb_release(struct prb *p)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <json.h>
+#include "capvalue.h"
 #include "prbcache.h"
 #include "testutil.h"
 
@@ -32,18 +33,28 @@ static void make_paths(struct prb_id *id)
 
 static struct json_object *sample(const struct prb_id *id)
 {
-	char text[2048];
+	char text[4096];
 
 	snprintf(text, sizeof(text),
-		 "{\"qlaunch-probe\": 1, \"binary\": {\"path\": \"%s\", \"dev\": %llu, \"ino\": %llu, "
+		 "{\"qlaunch-probe\": 2, \"binary\": {\"path\": \"%s\", \"dev\": %llu, \"ino\": %llu, "
 		 "\"size\": %llu, \"mtime\": %lld, \"mtime-ns\": %lld, \"ctime\": %lld, \"ctime-ns\": %lld}, "
 		 "\"version\": \"7.2.22\", \"package\": \"test\", \"machines\": [\"q35\", \"pc\"], "
-		 "\"cpus\": [\"qemu64\"], \"devices\": [\"virtio-blk-pci\", \"virtio-gpu-gl-pci\"], "
-		 "\"objects\": [\"rng-random\"], \"accels\": [\"tcg\", \"kvm\"], \"displays\": [\"none\"], \"types\": [\"device\", \"virtio-blk-pci\"], "
+		 "\"cpus\": [\"qemu64\"], \"devices\": [\"virtio-blk-pci\", \"virtio-gpu-gl-pci\", "
+		 "\"qemu64-x86_64-cpu\"], "
+		 "\"objects\": [\"rng-random\"], \"accels\": [\"tcg\", \"kvm\"], \"displays\": [\"none\"], "
+		 "\"types\": [\"device\", \"virtio-blk-pci\", \"pc-q35-7.2-machine\"], "
 		 "\"blockdev-drivers\": [\"qcow2\"], \"netdev-types\": [\"user\"], "
-		 "\"device-properties\": {\"virtio-blk-pci\": [\"drive\", \"serial\"], "
-		 "\"virtio-gpu-gl-pci\": null}, "
-		 "\"device-property-types\": {\"virtio-blk-pci\": {\"drive\": \"str\", \"serial\": \"str\"}}}",
+		 "\"audiodev-drivers\": [\"none\", \"wav\"], "
+		 "\"machine-aliases\": {\"q35\": \"pc-q35-7.2\"}, "
+		 "\"cpu-typenames\": {\"qemu64\": \"qemu64-x86_64-cpu\"}, "
+		 "\"arguments\": {\"netdev\": {\"user\": {\"ipv4\": \"bool\", \"hostfwd\": \"any\"}}, "
+		 "\"blockdev\": {\"qcow2\": {\"cache\": {\"direct\": \"bool\"}, "
+		 "\"detect-zeroes\": [\"off\", \"on\", \"unmap\"]}}}, "
+		 "\"options\": {\"chardev\": {\"path\": \"string\", \"server\": \"boolean\"}}, "
+		 "\"properties\": {\"virtio-blk-pci\": {\"drive\": {\"type\": \"str\"}, "
+		 "\"serial\": {\"type\": \"str\", \"description\": \"a serial\"}}, "
+		 "\"pc-q35-7.2-machine\": {\"smm\": {\"type\": \"OnOffAuto\"}}, "
+		 "\"virtio-gpu-gl-pci\": null}}",
 		 id->path, id->dev, id->ino, id->size, id->mtime, id->mtime_ns, id->ctime, id->ctime_ns);
 	return json_tokener_parse(text);
 }
@@ -79,12 +90,28 @@ START_TEST(write_then_read)
 
 		ck_assert_int_eq(prb_has(&p, PRB_MACHINES, "q35"), 1);
 		ck_assert_int_eq(prb_has(&p, PRB_MACHINES, "q36"), 0);
-		ck_assert_int_eq(prb_device_props(&p, "virtio-blk-pci", &names), 1);
+		ck_assert_int_eq(prb_props(&p, PRB_DEVICE, "virtio-blk-pci", &names), 1);
 		ck_assert_str_eq(names[1], "serial");
 		ck_assert_ptr_null(names[2]);
 		free(names);
-		ck_assert_int_eq(prb_device_props(&p, "virtio-gpu-gl-pci", &names), 0);
-		ck_assert_int_eq(prb_device_props(&p, "e1000", &names), -ENOENT);
+		ck_assert_str_eq(prb_prop_type(&p, PRB_DEVICE, "virtio-blk-pci", "serial"), "str");
+		ck_assert_str_eq(prb_prop_description(&p, PRB_DEVICE, "virtio-blk-pci", "serial"), "a serial");
+		ck_assert_ptr_null(prb_prop_description(&p, PRB_DEVICE, "virtio-blk-pci", "drive"));
+		ck_assert_ptr_null(prb_prop_type(&p, PRB_DEVICE, "virtio-blk-pci", "nosuch"));
+		ck_assert_int_eq(prb_props(&p, PRB_DEVICE, "virtio-gpu-gl-pci", &names), 0);
+		ck_assert_int_eq(prb_props(&p, PRB_DEVICE, "e1000", &names), -ENOENT);
+		/* a machine by its alias, a CPU model by its QOM type */
+		ck_assert_str_eq(prb_prop_type(&p, PRB_MACHINE, "q35", "smm"), "OnOffAuto");
+		ck_assert_str_eq(prb_prop_type(&p, PRB_MACHINE, "pc-q35-7.2", "smm"), "OnOffAuto");
+		ck_assert_int_eq(prb_props(&p, PRB_MACHINE, "pc", &names), -ENOENT);
+		ck_assert_int_eq(prb_props(&p, PRB_CPU, "qemu64", &names), -ENOENT);  /* not asked */
+		ck_assert_int_eq(prb_props(&p, PRB_ACCEL, "tcg", &names), -ENOENT);
+		ck_assert_ptr_nonnull(prb_arguments(&p, "netdev", "user"));
+		ck_assert_ptr_null(prb_arguments(&p, "netdev", "tap"));
+		ck_assert_ptr_null(prb_arguments(&p, "object", "rng-random"));
+		ck_assert_ptr_nonnull(prb_option(&p, "chardev"));
+		ck_assert_ptr_null(prb_option(&p, "device"));
+		ck_assert_int_eq(prb_has(&p, PRB_AUDIODEV_DRIVERS, "wav"), 1);
 	}
 	/* no temporary file is left beside it */
 	{
@@ -117,7 +144,7 @@ static void plant(const char *text)
 START_TEST(corrupt_is_not_trusted)
 {
 	static const char *const bad[] = {
-		"", "{", "not json", "[]", "{\"qlaunch-probe\": 2}", "{\"qlaunch-probe\": 1}",
+		"", "{", "not json", "[]", "{\"qlaunch-probe\": 2}", "{\"qlaunch-probe\": 1}", "{\"qlaunch-probe\": 3}",
 		"null", "{} {}",
 	};
 	struct json_object *root, *back = NULL;
@@ -154,9 +181,19 @@ START_TEST(wrong_shape)
 		{ "\"virtio-gpu-gl-pci\":null", "\"virtio-gpu-gl-pci\":1" },
 		{ "\"version\":\"7.2.22\",", "" },                    /* a key missing */
 		{ "\"displays\":[\"none\"],", "" },
-		{ "\"types\":[\"device\",\"virtio-blk-pci\"],", "" },
-		{ "\"qlaunch-probe\":1", "\"qlaunch-probe\":\"1\"" },
-		{ "\"serial\":\"str\"", "\"serial\":[]" },
+		{ "\"types\":[\"device\",\"virtio-blk-pci\",\"pc-q35-7.2-machine\"],", "" },
+		{ "\"qlaunch-probe\":2", "\"qlaunch-probe\":\"2\"" },
+		{ "\"qlaunch-probe\":2", "\"qlaunch-probe\":1" },     /* the format before */
+		{ "\"type\":\"str\"}", "\"type\":[]}" },
+		{ "\"description\":\"a serial\"", "\"description\":2" },
+		{ "\"audiodev-drivers\":[\"none\",\"wav\"],", "" },
+		{ "{\"q35\":\"pc-q35-7.2\"}", "{\"q35\":1}" },
+		{ "{\"qemu64\":\"qemu64-x86_64-cpu\"}", "[]" },
+		{ "\"ipv4\":\"bool\"", "\"ipv4\":true" },
+		{ "\"direct\":\"bool\"", "\"direct\":null" },
+		{ "[\"off\",\"on\",\"unmap\"]", "[\"off\",1]" },
+		{ "\"server\":\"boolean\"", "\"server\":{}" },
+		{ "\"smm\":{\"type\":\"OnOffAuto\"}", "\"smm\":\"OnOffAuto\"" },
 	};
 	struct json_object *root;
 	struct prb_id id;
@@ -315,6 +352,81 @@ START_TEST(not_qemu)
 }
 END_TEST
 
+/* --- what QEMU would take (capvalue.h) ------------------------------------- */
+
+START_TEST(property_values)
+{
+	static const struct { const char *type, *desc, *value, *want; } cs[] = {
+		{ "bool", NULL, "on", NULL }, { "bool", NULL, "No", NULL },
+		{ "bool", NULL, "maybe", "on or off" },
+		{ "uint8", NULL, "255", NULL }, { "uint8", NULL, "0xff", NULL },
+		{ "uint8", NULL, "256", "an integer from 0 to 255" },
+		{ "uint32", NULL, "-1", "an integer from 0 to 4294967295" },   /* wraps, too big */
+		{ "uint32", NULL, "08", "an integer from 0 to 4294967295" },   /* base 0: octal */
+		{ "uint64", NULL, "18446744073709551615", NULL },
+		{ "uint64", NULL, "18446744073709551616", "an integer from 0 to 18446744073709551615" },
+		{ "int32", NULL, "-2147483648", NULL },
+		{ "int32", NULL, "x", "an integer from -2147483648 to 2147483647" },
+		{ "int32", "Slot and optional function number, example: 06.0 or 06", "06.0", NULL },
+		{ "size", NULL, "1.5G", NULL }, { "size", NULL, "0x1000", NULL }, { "size", NULL, "4k", NULL },
+		{ "size", NULL, "4KiB", "a size such as 512, 64K, 2M or 1G" },
+		{ "size", NULL, "-1", "a size such as 512, 64K, 2M or 1G" },
+		{ "size", NULL, "0x10k", "a size such as 512, 64K, 2M or 1G" },
+		{ "OnOffAuto", "on/off/auto", "auto", NULL },
+		{ "OnOffAuto", "Enable SMM", "ON", "on, off or auto" },
+		{ "BlockdevOnError", "Error handling policy, report/ignore/enospc/stop/auto", "stop", NULL },
+		{ "BlockdevOnError", "Error handling policy, report/ignore/enospc/stop/auto", "halt",
+		  "report, ignore, enospc, stop or auto" },
+		{ "HostMemPolicy", "Set the NUMA policy", "anything", NULL },   /* values not listed */
+		{ "str", NULL, "anything", NULL }, { "link<memory-backend>", NULL, "m0", NULL },
+		{ "uint32", NULL, "", NULL },
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+		const char *got = cv_property(cs[i].type, cs[i].desc, cs[i].value, buf, sizeof(buf));
+
+		if (!cs[i].want)
+			ck_assert_msg(!got, "%s '%s': %s", cs[i].type, cs[i].value, got);
+		else
+			ck_assert_msg(got && strcmp(got, cs[i].want) == 0, "%s '%s': %s", cs[i].type,
+				      cs[i].value, got ? got : "(null)");
+	}
+}
+END_TEST
+
+START_TEST(member_and_parameter_values)
+{
+	struct json_object *en = json_tokener_parse("[\"off\", \"on\", \"unmap\"]");
+	struct json_object *b = json_object_new_string("bool"), *i = json_object_new_string("int");
+	struct json_object *num = json_object_new_string("number"), *str = json_object_new_string("str");
+	char buf[256];
+
+	ck_assert_ptr_null(cv_member(en, "unmap", buf, sizeof(buf)));
+	ck_assert_str_eq(cv_member(en, "Unmap", buf, sizeof(buf)), "one of: off, on, unmap");
+	ck_assert_ptr_null(cv_member(b, "off", buf, sizeof(buf)));
+	ck_assert_str_eq(cv_member(b, "2", buf, sizeof(buf)), "on or off");
+	ck_assert_ptr_null(cv_member(i, "-5", buf, sizeof(buf)));
+	ck_assert_ptr_null(cv_member(i, "64M", buf, sizeof(buf)));      /* a size member */
+	ck_assert_str_eq(cv_member(i, "lots", buf, sizeof(buf)), "an integer");
+	ck_assert_ptr_null(cv_member(num, "0.5", buf, sizeof(buf)));
+	ck_assert_str_eq(cv_member(num, "half", buf, sizeof(buf)), "a number");
+	ck_assert_ptr_null(cv_member(str, "x,y", buf, sizeof(buf)));
+	ck_assert_ptr_null(cv_parameter("boolean", "yes"));
+	ck_assert_str_eq(cv_parameter("boolean", "1"), "on or off");
+	ck_assert_ptr_null(cv_parameter("number", "0x10"));
+	ck_assert_str_eq(cv_parameter("number", "ten"), "a number");
+	ck_assert_ptr_null(cv_parameter("size", "16M"));
+	ck_assert_str_eq(cv_parameter("size", "16 M"), "a size such as 512, 64K, 2M or 1G");
+	ck_assert_ptr_null(cv_parameter("string", "anything"));
+	json_object_put(en);
+	json_object_put(b);
+	json_object_put(i);
+	json_object_put(num);
+	json_object_put(str);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("probe");
@@ -330,6 +442,10 @@ int main(void)
 	tcase_add_test(tc, unsafe_directory);
 	tcase_add_test(tc, default_directory);
 	tcase_add_test(tc, not_qemu);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("values");
+	tcase_add_test(tc, property_values);
+	tcase_add_test(tc, member_and_parameter_values);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
