@@ -10,6 +10,7 @@
 
 #include <json.h>
 
+#include "build.h"
 #include "capvalue.h"
 #include "desc.h"
 #include "plugin.h"
@@ -507,8 +508,10 @@ int cap_wants(const struct cfg *cfg, struct prb_want **want, size_t *n)
 static void check_global(struct cc *c, const struct cfg_section *sec)
 {
 	const struct cfg_key *drv = cfg_key_find(sec, "driver"), *prop = cfg_key_find(sec, "property");
+	const struct cfg_key *val;
 	const char **props = NULL;
-	const char *near;
+	const char *near, *type, *want;
+	char buf[256];
 	int found = 0;
 
 	if (!drv || !*drv->value || reported(c->dg, cfg_origin(sec, drv, c->cfg->path), drv->line))
@@ -539,6 +542,15 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 		dg_error(c->dg, cfg_origin(sec, prop, c->cfg->path), prop->line, sec->name, prop->name,
 			 "device type '%s' has no property '%s'%s%s%s", drv->value, prop->value,
 			 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		c->r = c->r ? c->r : -EINVAL;
+	} else if ((val = cfg_key_find(sec, "value")) &&
+		   !reported(c->dg, cfg_origin(sec, val, c->cfg->path), val->line) &&
+		   (type = prb_prop_type(c->p, PRB_DEVICE, drv->value, prop->value)) &&
+		   (want = cv_property(type, prb_prop_description(c->p, PRB_DEVICE, drv->value, prop->value),
+				       val->value, buf, sizeof(buf)))) {
+		dg_error(c->dg, cfg_origin(sec, val, c->cfg->path), val->line, sec->name, val->name,
+			 "invalid value '%s' for %s property '%s' of device type '%s', expected %s",
+			 val->value, type, prop->value, drv->value, want);
 		c->r = c->r ? c->r : -EINVAL;
 	}
 	free(props);
@@ -623,4 +635,75 @@ int cap_check(const struct cfg *cfg, const struct registry *reg, const struct pr
 		}
 	}
 	return c.r;
+}
+
+/* The value of item key (NULL: the first item, if it has no '=') of an
+ * option's argument, unescaped (",," is a comma), in buf; NULL if none. */
+static const char *item(const char *arg, const char *key, char *buf, size_t len)
+{
+	size_t kl = key ? strlen(key) : 0;
+
+	for (const char *p = arg; *p; ) {
+		size_t n = 0;
+		const char *q = p;
+
+		while (*q && !(*q == ',' && q[1] != ',')) {
+			if (*q == ',')
+				q++;
+			if (n + 1 < len)
+				buf[n++] = *q;
+			q++;
+		}
+		buf[n] = 0;
+		if (!key && p == arg)
+			return strchr(buf, '=') ? NULL : buf;
+		if (key && strncmp(buf, key, kl) == 0 && buf[kl] == '=') {
+			memmove(buf, buf + kl + 1, n - kl);
+			return buf;
+		}
+		p = *q ? q + 1 : q;
+	}
+	return NULL;
+}
+
+int cap_check_argv(const struct launch *l, const struct cfg *cfg, const struct prb *p,
+		   const char *binary, struct diag *dg)
+{
+	const char **drivers = prb_names(p, PRB_BLOCKDEV_DRIVERS);
+	int r = 0, have_drivers = drivers && drivers[0];
+
+	free(drivers);
+	if (!drivers)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->nparts; i++) {
+		const struct launch_part *part = &l->parts[i];
+		const struct cfg_section *sec = part->sec;
+		const char *file = cfg_origin(sec, NULL, cfg->path);
+
+		/* their own keys were compared with the binary by name */
+		if (!sec || !strcmp(sec->type, "device") || !strcmp(sec->type, "blockdev") ||
+		    reported(dg, file, sec->line))
+			continue;
+		for (size_t w = part->start; w + 1 < part->end; w++) {
+			const char *opt = l->argv.v[w], *name;
+			int dev = strcmp(opt, "-device") == 0;
+			char buf[256];
+
+			if (!dev && strcmp(opt, "-blockdev") != 0)
+				continue;
+			name = dev ? item(l->argv.v[w + 1], NULL, buf, sizeof(buf)) :
+			       item(l->argv.v[w + 1], "driver", buf, sizeof(buf));
+			if (!name && dev)
+				name = item(l->argv.v[w + 1], "driver", buf, sizeof(buf));
+			if (!name || (dev ? prb_has(p, PRB_DEVICES, name) || device_alias(p, name) :
+				      !have_drivers || prb_has(p, PRB_BLOCKDEV_DRIVERS, name)))
+				continue;
+			dg_error(dg, file, sec->line, sec->name, NULL,
+				 "this section needs %s '%s' (%s %s), which %s does not have",
+				 dev ? "device type" : "block driver", name, opt, l->argv.v[w + 1], binary);
+			r = -EINVAL;
+			w++;
+		}
+	}
+	return r;
 }

@@ -36,6 +36,7 @@
 #ifndef QL_CAPCHECK_H
 #define QL_CAPCHECK_H
 
+#include "build.h"
 #include "config.h"
 #include "diag.h"
 #include "probe.h"
@@ -51,5 +52,12 @@ int cap_wants(const struct cfg *cfg, struct prb_want **want, size_t *n);
  * names it in messages.  0, -EINVAL if something was reported, -ENOMEM. */
 int cap_check(const struct cfg *cfg, const struct registry *reg, const struct prb *p,
 	      const char *binary, struct diag *dg);
+
+/* The -device and -blockdev words of l (built from cfg) that plugins wrote
+ * from sections other than [device] and [blockdev] (the controllers and
+ * devices of [disk], say): report, at the section, each device type and
+ * block driver p does not know.  0, -EINVAL or -ENOMEM. */
+int cap_check_argv(const struct launch *l, const struct cfg *cfg, const struct prb *p,
+		   const char *binary, struct diag *dg);
 
 #endif

@@ -480,7 +480,8 @@ static int cmd_plugins(const struct options *o, const struct pset *ps,
 	return fflush(stdout) == 0 ? 0 : EXIT_INVALID;
 }
 
-static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct diag *dg);
+static int check_with_probe(struct cfg *cfg, const struct plg_set *set, const struct launch *l,
+			    struct diag *dg);
 
 static int cmd_build(const struct options *o, const struct pset *ps,
 		     struct plg_set *set, struct diag *dg)
@@ -514,7 +515,7 @@ static int cmd_build(const struct options *o, const struct pset *ps,
 	if (r == -ENOMEM)
 		dg->oom = 1;
 	if (o->cmd == CMD_CHECK && !o->no_probe && r != -ENOMEM &&
-	    check_with_probe(cfg, set, dg) < 0 && r == 0)
+	    check_with_probe(cfg, set, r == 0 ? &l : NULL, dg) < 0 && r == 0)
 		r = -EINVAL;
 	if (r == -ENOENT || r == -ENOTDIR)
 		status = 127;
@@ -577,7 +578,8 @@ static int executable(const char *binary)
  * QEMU, say) is a warning: the config was not compared with it.  0, or
  * -EINVAL if something was reported, -ENOMEM.
  */
-static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct diag *dg)
+static int check_with_probe(struct cfg *cfg, const struct plg_set *set, const struct launch *l,
+			    struct diag *dg)
 {
 	struct diag scratch = DIAG_INIT;
 	const struct cfg_section *qsec = NULL;
@@ -607,6 +609,12 @@ static int check_with_probe(struct cfg *cfg, const struct plg_set *set, struct d
 		goto out;
 	}
 	r = cap_check(cfg, &set->reg, &p, binary, dg);
+	/* what plugins wrote themselves, once the launch is built */
+	if (l && r != -ENOMEM) {
+		int ra = cap_check_argv(l, cfg, &p, binary, dg);
+
+		r = ra == -ENOMEM || r == 0 ? ra : r;
+	}
 out:
 	dg->oom |= r == -ENOMEM;
 	free(want);
