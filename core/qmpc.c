@@ -176,8 +176,8 @@ static int fill(struct qmpc *q, long long deadline, const char *waiting, char *e
 		q->pos = q->len = 0;
 	for (;;) {
 		r = poll(&p, 1, clk_left_ms(deadline));
-		if (r < 0 && errno == EINTR)
-			continue;
+		if (r < 0 && errno == EINTR)    /* the caller's handler ran */
+			return eb_fail(err, errlen, -EINTR, "%s: interrupted by a signal %s", q->name, waiting);
 		if (r < 0)
 			return eb_fail(err, errlen, -errno, "%s: %s", q->name, strerror(errno));
 		if (r == 0)
@@ -381,7 +381,13 @@ static int connect_by(const char *real, const char *path, long long deadline, ch
 			socklen_t len = sizeof(r);
 			int e = 0;
 
-			if (poll(&p, 1, clk_left_ms(deadline)) <= 0) {
+			int n = poll(&p, 1, clk_left_ms(deadline));
+
+			if (n < 0 && errno == EINTR) {
+				r = -EINTR;
+				break;
+			}
+			if (n <= 0) {
 				r = -ETIMEDOUT;
 				break;
 			}
@@ -395,9 +401,15 @@ static int connect_by(const char *real, const char *path, long long deadline, ch
 		/* EAGAIN: the listener's backlog is full; try again shortly */
 		if (r != -EAGAIN || clk_left_ms(deadline) == 0)
 			break;
-		poll(NULL, 0, clk_left_ms(deadline) < 10 ? clk_left_ms(deadline) : 10);
+		if (poll(NULL, 0, clk_left_ms(deadline) < 10 ? clk_left_ms(deadline) : 10) < 0 &&
+		    errno == EINTR) {
+			r = -EINTR;
+			break;
+		}
 	}
 	close(fd);
+	if (r == -EINTR)
+		return eb_fail(err, errlen, r, "%s: interrupted by a signal (connecting)", path);
 	if (r == -ECONNREFUSED)
 		return eb_fail(err, errlen, r, "%s: nothing listens on this socket (no QEMU)", path);
 	if (r == -ENOENT)
@@ -453,6 +465,7 @@ static int send_all(struct qmpc *q, const char *s, size_t len, long long deadlin
 	while (len) {
 		struct pollfd p = { .fd = q->fd, .events = POLLOUT };
 		ssize_t n = send(q->fd, s, len, MSG_NOSIGNAL);
+		int ready;
 
 		if (n >= 0) {
 			s += n;
@@ -467,7 +480,11 @@ static int send_all(struct qmpc *q, const char *s, size_t len, long long deadlin
 		if (errno != EAGAIN)
 			return eb_fail(err, errlen, -errno, "%s: cannot send %s: %s", q->name, command,
 				    strerror(errno));
-		if (poll(&p, 1, clk_left_ms(deadline)) == 0)
+		ready = poll(&p, 1, clk_left_ms(deadline));
+		if (ready < 0 && errno == EINTR)
+			return eb_fail(err, errlen, -EINTR, "%s: interrupted by a signal (sending %s)",
+				    q->name, command);
+		if (ready == 0)
 			return eb_fail(err, errlen, -ETIMEDOUT, "%s: QEMU does not read %s", q->name, command);
 	}
 	return 0;

@@ -13,7 +13,10 @@
  *
  * Nothing blocks without a bound: every connect, read and write waits at
  * most the timeout given (poll with a deadline on a non-blocking socket).
- * The socket is close-on-exec; writes never raise SIGPIPE.
+ * Nor does a wait outlast a signal the caller catches: when a handler runs
+ * while qmpc waits, the call returns -EINTR at once (the caller knows what
+ * its handler means; a signal left at its default action never ends a
+ * wait this way).  The socket is close-on-exec; writes never raise SIGPIPE.
  *
  * Errors are -errno return values, with a message (one line, no newline,
  * no "qlaunch: " prefix) written into the caller's buffer err of errlen
@@ -26,6 +29,7 @@
  *                  in the middle of one: the message says which)
  *   -EPROTO        the peer sent something that is not a QMP message
  *   -EREMOTEIO     QEMU answered with an error: err holds "CLASS: DESC"
+ *   -EINTR         a signal handler of the caller's ran while qmpc waited
  *   -ENOMEM, or another -errno of a system call.
  */
 #ifndef QL_QMPC_H
@@ -76,7 +80,8 @@ int qmpc_attach(int fd, const char *name, int timeout_ms, struct qmpc **out,
  * wait at most timeout_ms for its reply.  0 and *ret, the reply's
  * "return" value (the caller owns it: json_object_put), or -errno and the
  * message, *ret NULL (-EREMOTEIO: QEMU's error, "CLASS: DESC" in err).
- * After a timeout or a protocol error the connection is unusable.
+ * After a timeout, -EINTR or a protocol error the connection is unusable
+ * (the reply may still come).
  */
 int qmpc_execute(struct qmpc *q, const char *command,
 		 struct json_object *args, int timeout_ms,

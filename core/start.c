@@ -37,7 +37,9 @@
 #define ST_DRAIN_MS 2000
 /* Between two tries to connect to the config's socket. */
 #define ST_RETRY_MS 50
-/* One try to connect and be greeted, at most. */
+/* One try to connect and be greeted, at most; and the longest one wait
+ * of start's own lasts, so that a signal that came just before it began
+ * is seen within that (one that comes during a wait ends it at once). */
 #define ST_TRY_MS 1000
 
 /* --- QEMU's messages, traced to the INI lines -------------------------------- */
@@ -303,6 +305,46 @@ int st_translate(const struct launch *l, const struct cfg *cfg, const char *text
 	return r;
 }
 
+/* --- signals while start waits ------------------------------------------------ */
+
+/* The signals that interrupt start (Ctrl-C, a service manager, a closed
+ * terminal), and their names for the message. */
+static const struct {
+	int sig;
+	const char *name;
+} stop_signals[] = { { SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" } };
+#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+/* The first of them that came while start waited, or 0.  The one global:
+ * the handler has nowhere else to say it. */
+static volatile sig_atomic_t caught;
+
+static void on_stop_signal(int sig)
+{
+	if (!caught)
+		caught = sig;
+}
+
+static const char *signal_name(int sig)
+{
+	for (size_t i = 0; i < NSTOP; i++)
+		if (stop_signals[i].sig == sig)
+			return stop_signals[i].name;
+	return "a signal";
+}
+
+/* Block the stop signals (across a fork); *was is the mask before, for
+ * sigprocmask(SIG_SETMASK, was, NULL). */
+static void block_stop_signals(sigset_t *was)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaddset(&set, stop_signals[i].sig);
+	sigprocmask(SIG_BLOCK, &set, was);
+}
+
 /* --- the child and waiting for it -------------------------------------------- */
 
 struct st {
@@ -319,12 +361,48 @@ struct st {
 	struct stat sock_before;
 	int timeout_ms;
 	long long deadline;
+	int catching;            /* the stop signals are caught; their */
+	struct sigaction old[NSTOP]; /* dispositions before */
 	char msg[1024];
 };
+
+/*
+ * Catch the stop signals from here on (no SA_RESTART: a wait ends with
+ * EINTR, and the loops look at caught).  One the caller left ignored
+ * stays ignored, as a shell's background job expects.
+ */
+static void catch_signals(struct st *s)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	caught = 0;
+	for (size_t i = 0; i < NSTOP; i++) {
+		sigaction(stop_signals[i].sig, NULL, &s->old[i]);
+		if (s->old[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i].sig, &sa, NULL);
+	}
+	s->catching = 1;
+}
+
+/* The dispositions as they were before catch_signals. */
+static void restore_signals(const struct st *s)
+{
+	for (size_t i = 0; s->catching && i < NSTOP; i++)
+		sigaction(stop_signals[i].sig, &s->old[i], NULL);
+}
 
 static int left_ms(const struct st *s)
 {
 	return clk_left_ms(s->deadline);
+}
+
+/* The next wait of start's own: what is left, at most ST_TRY_MS. */
+static int slice_ms(const struct st *s)
+{
+	return left_ms(s) < ST_TRY_MS ? left_ms(s) : ST_TRY_MS;
 }
 
 /* Read what QEMU wrote, waiting at most ms for more; at EOF err_fd is
@@ -352,6 +430,15 @@ static void drain(struct st *s, int ms)
 		if (s->err.len + (size_t)n <= ST_MAX_STDERR && sb_add(&s->err, buf, (size_t)n) < 0)
 			s->dg->oom = 1;
 	}
+}
+
+/* A short pause, reading QEMU's stderr meanwhile if it is open. */
+static void pause_ms(struct st *s, int ms)
+{
+	if (s->err_fd >= 0)
+		drain(s, ms);
+	else
+		poll(NULL, 0, ms);
 }
 
 static int reap(struct st *s, int hang)
@@ -446,6 +533,7 @@ static int spawn(struct st *s)
 	int errp[2] = { -1, -1 }, rep[2] = { -1, -1 }, null_fd, status = 126;
 	char buf[4096];
 	struct strbuf sb = STRBUF_INIT;
+	sigset_t was;
 	ssize_t n;
 
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -456,7 +544,12 @@ static int spawn(struct st *s)
 	fflush(NULL);
 	/* an inherited SIGCHLD = SIG_IGN would reap QEMU before we could */
 	signal(SIGCHLD, SIG_DFL);
+	/* blocked across the fork: the child runs no handler of ours, and
+	 * ex_exec unblocks them with their default actions */
+	block_stop_signals(&was);
 	s->pid = fork();
+	if (s->pid != 0)
+		sigprocmask(SIG_SETMASK, &was, NULL);
 	if (s->pid < 0) {
 		dg_error(s->dg, NULL, 0, NULL, NULL, "qlaunch: cannot start QEMU: %s", strerror(errno));
 		goto out;
@@ -516,24 +609,26 @@ static int query(struct st *s, struct qmpc *q)
  * must never block on a full pipe while qlaunch waits for it. */
 static void await_monitor(struct st *s)
 {
-	while (left_ms(s) > 0) {
+	while (left_ms(s) > 0 && !caught) {
 		struct pollfd pfd[2] = {
 			{ .fd = s->mon_fd, .events = POLLIN },
 			{ .fd = s->err_fd, .events = POLLIN },
 		};
-		int n = poll(pfd, s->err_fd >= 0 ? 2 : 1, left_ms(s));
+		int n = poll(pfd, s->err_fd >= 0 ? 2 : 1, slice_ms(s));
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || pfd[0].revents)
+		if (n < 0 || pfd[0].revents)
 			return;
 		drain(s, 0);
 	}
 }
 
 /*
- * Until QEMU answers: 0; -ECHILD it exited; -ETIMEDOUT; another error
- * with the reason in s->msg.
+ * Until QEMU answers: 0; -ECHILD it exited; -ETIMEDOUT; -EINTR a stop
+ * signal came (caught); another error with the reason in s->msg.  (A
+ * signal that comes while qmpc waits ends that wait; one that comes just
+ * before, when qmpc's call returns: soon, but for an answer QEMU began.)
  */
 static int wait_ready(struct st *s)
 {
@@ -542,6 +637,8 @@ static int wait_ready(struct st *s)
 
 	if (s->mon_fd >= 0) {
 		await_monitor(s);
+		if (caught)
+			return -EINTR;
 		r = qmpc_attach(s->mon_fd, "QEMU's monitor", left_ms(s), &q, s->msg, sizeof(s->msg));
 		s->mon_fd = -1;         /* attach took it */
 		if (r == 0)
@@ -553,13 +650,12 @@ static int wait_ready(struct st *s)
 		return r;
 	}
 	for (;;) {
-		int try_ms;
-
 		drain(s, 0);
+		if (caught)
+			return -EINTR;
 		if (reap(s, 0))
 			return -ECHILD;
-		try_ms = left_ms(s) < ST_TRY_MS ? left_ms(s) : ST_TRY_MS;
-		r = qmpc_connect(s->sock, try_ms, &q, s->msg, sizeof(s->msg));
+		r = qmpc_connect(s->sock, slice_ms(s), &q, s->msg, sizeof(s->msg));
 		if (r == 0 && qmpc_pid(q) != s->pid && qmpc_pid(q) != getpid()) {
 			/* another QEMU on that path (the old socket, before ours
 			 * replaced it), or a prebound socket's listener (us) */
@@ -573,7 +669,8 @@ static int wait_ready(struct st *s)
 			if (r == 0 || r == -EREMOTEIO)
 				return r;
 		}
-		if (r != -ENOENT && r != -ECONNREFUSED && r != -ECONNRESET && r != -ETIMEDOUT)
+		if (r != -ENOENT && r != -ECONNREFUSED && r != -ECONNRESET && r != -ETIMEDOUT &&
+		    r != -EINTR)
 			return r;
 		if (left_ms(s) == 0)
 			return -ETIMEDOUT;
@@ -615,11 +712,15 @@ static void clean_up(struct st *s)
 static int start_relay(struct st *s)
 {
 	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	sigset_t was;
 	pid_t pid;
 
 	if (null_fd < 0)
 		return -errno;
+	block_stop_signals(&was);
 	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &was, NULL);
 	if (pid < 0) {
 		close(null_fd);
 		return -errno;
@@ -628,6 +729,9 @@ static int start_relay(struct st *s)
 		char buf[4096];
 		ssize_t n;
 
+		/* not start's handlers: SIGTERM ends the relay as before */
+		restore_signals(s);
+		sigprocmask(SIG_SETMASK, &was, NULL);
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGPIPE, SIG_IGN);
 		signal(SIGINT, SIG_IGN);
@@ -667,6 +771,36 @@ static const char *span(int ms, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.1f s", ms / 1000.0);
 	return buf;
+}
+
+/*
+ * A stop signal came while start waited: QEMU (if it runs on) gets
+ * SIGTERM, ST_GRACE_MS to exit, then SIGKILL, and is reaped.  What it
+ * had said is reported as on a failure (not what it says on its way out:
+ * that answers our SIGTERM), then one line about the interruption.
+ * Returns the exit status, 128 + the signal, as a shell's.
+ */
+static int stop_interrupted(struct st *s)
+{
+	size_t said;
+	int sig = caught;
+
+	drain(s, 0);
+	said = s->err.len;
+	if (!reap(s, 0)) {
+		kill(s->pid, SIGTERM);
+		for (long long end = clk_now_ms() + ST_GRACE_MS; !reap(s, 0) && clk_now_ms() < end;)
+			pause_ms(s, 10);
+		if (!s->exited)
+			kill(s->pid, SIGKILL);
+		reap(s, 1);
+	}
+	if (st_translate(s->l, s->cfg, s->err.buf ? s->err.buf : "", said, s->dg) < 0)
+		s->dg->oom = 1;
+	dg_error(s->dg, s->cfg->path, 0, NULL, NULL, "interrupted by %s while waiting for QEMU to "
+		 "answer on its monitor: QEMU (pid %ld) is stopped and what the launch made is removed",
+		 signal_name(sig), (long)s->pid);
+	return 128 + sig;
 }
 
 /* QEMU answered: hand its stderr on, and print its pid. */
@@ -710,10 +844,18 @@ int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct dia
 	else if (add_monitor(&s) < 0)
 		goto fail;
 	s.deadline = clk_now_ms() + s.timeout_ms;
+	/* caught from before the fork until the outcome is known; one that
+	 * comes after that (while detaching or cleaning up) changes nothing:
+	 * start exits moments later anyway */
+	catch_signals(&s);
 	status = spawn(&s);
 	if (status != 0)
 		goto fail;
 	r = wait_ready(&s);
+	if (caught) {
+		status = stop_interrupted(&s);
+		goto fail;
+	}
 	if (r == 0) {
 		status = detach(&s);
 		goto out;
@@ -721,7 +863,7 @@ int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct dia
 	status = 1;
 	/* it is on its way out: let it finish saying why */
 	for (long long end = clk_now_ms() + ST_DRAIN_MS; r == -ECHILD && !reap(&s, 0) && clk_now_ms() < end;)
-		drain(&s, 10);
+		pause_ms(&s, 10);
 	if (!s.exited)
 		kill(s.pid, SIGKILL);
 	reap(&s, 1);
@@ -743,6 +885,7 @@ int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct dia
 fail:
 	clean_up(&s);
 out:
+	restore_signals(&s);
 	if (s.mon_fd >= 0)
 		close(s.mon_fd);
 	if (s.err_fd >= 0)

@@ -20,6 +20,14 @@
  * timeout) and reaped, and everything the launch made is removed: the
  * prebound sockets and seeded files, and the QMP socket and pidfile QEMU
  * left.  Returns 1.
+ *
+ * Interrupted: SIGINT, SIGTERM and SIGHUP are caught from before the fork
+ * until the outcome is known (one the caller left ignored stays ignored;
+ * the child and the relay do not keep the handler).  On one, QEMU gets
+ * SIGTERM, then SIGKILL after ST_GRACE_MS, is reaped, what it had said is
+ * translated, one line says why, and everything is removed as on a
+ * failure.  Returns 128 + the signal's number, as a shell's.  The
+ * dispositions found are put back before st_start returns.
  */
 #ifndef QL_START_H
 #define QL_START_H
@@ -33,6 +41,9 @@
 /* Default of --timeout, in milliseconds. */
 #define ST_TIMEOUT_MS 30000
 
+/* Interrupted: how long QEMU has to exit after SIGTERM, before SIGKILL. */
+#define ST_GRACE_MS 2000
+
 /* The id of the private monitor's chardev. */
 #define ST_CHARDEV_ID "qlaunch-start"
 
@@ -40,7 +51,8 @@
  * Start l (built from cfg in QL_MODE_RUN; start owns its fds and created
  * files from here, and leaves l to be released by the caller) and wait at
  * most timeout_ms (< 0: ST_TIMEOUT_MS).  Messages go to dg.  Returns the
- * exit status: 0, 1, or 126/127 if QEMU could not be executed.
+ * exit status: 0, 1, 126/127 if QEMU could not be executed, or 129, 130,
+ * 143 if SIGHUP, SIGINT or SIGTERM interrupted the wait.
  */
 int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct diag *dg);
 

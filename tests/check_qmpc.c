@@ -3,8 +3,9 @@
  * for qmpc_connect), which sends and expects exactly what its script
  * says.  The edge cases of the protocol: events anywhere, replies split
  * byte by byte or sharing a write, a 1 MiB reply, a peer that closes in
- * the middle, garbage, silence (a short timeout), QEMU's error; and the
- * socket path's safety checks. */
+ * the middle, garbage, silence (a short timeout), QEMU's error, a signal
+ * the client catches while it waits; and the socket path's safety
+ * checks. */
 #include <qlconfig.h>
 
 #include <check.h>
@@ -39,6 +40,7 @@ enum op {
 	BIG,      /* a reply to the last command of a string of ms KiB */
 	SLEEP,    /* ms milliseconds */
 	CLOSE,    /* close the connection (then wait to be killed) */
+	SIGNALS,  /* SIGUSR1 to the client, ms times, 50 ms apart */
 };
 
 struct step {
@@ -149,6 +151,12 @@ static void serve(int fd, const struct step *script)
 			close(fd);
 			pause();
 			_exit(0);
+		case SIGNALS:
+			for (int i = 0; i < s->ms; i++) {
+				kill(getppid(), SIGUSR1);
+				usleep(50000);
+			}
+			break;
 		case END:
 			break;
 		}
@@ -500,6 +508,42 @@ START_TEST(silence)
 }
 END_TEST
 
+static volatile sig_atomic_t usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
+}
+
+/* A handler that runs while qmpc waits ends the wait (qlaunch start's
+ * SIGINT/SIGTERM), rather than being swallowed until the timeout. */
+START_TEST(interrupted)
+{
+	static const struct step script[] = {
+		HELLO, { RECV, "query-status", 0 }, { SIGNALS, NULL, 200 }, { END, NULL, 0 },
+	};
+	struct sigaction sa, old;
+	struct fake f;
+	json_object *ret = NULL;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;        /* no SA_RESTART, as start */
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);
+	start(&f, script, 2000);
+	ck_assert_msg(f.r == 0, "attach: %s", f.err);
+	/* (the server signals for 10 s: a swallowed signal is a timeout) */
+	ck_assert_int_eq(qmpc_execute(f.q, "query-status", NULL, 20000, &ret, f.err, sizeof(f.err)),
+			 -EINTR);
+	ck_assert_ptr_null(ret);
+	ck_assert_int_eq(usr1, 1);
+	ck_assert_str_eq(f.err, "fake: interrupted by a signal (waiting for the reply to query-status)");
+	finish(&f, 1);          /* no more signals, before the default comes back */
+	sigaction(SIGUSR1, &old, NULL);
+}
+END_TEST
+
 START_TEST(error_reply)
 {
 	static const struct step script[] = {
@@ -675,6 +719,7 @@ int main(void)
 	tcase_add_test(tc, hangup_after_events);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, silence);
+	tcase_add_test(tc, interrupted);
 	tcase_add_test(tc, error_reply);
 	tcase_add_test(tc, connect_by_path);
 	tcase_add_test(tc, unsafe_paths);
