@@ -429,6 +429,9 @@ static void check_qom_keys(struct cc *c, const struct cfg_section *sec, enum prb
 
 		if (!key || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
 			continue;
+		/* -cpu's one legacy name (it takes a metric size there) */
+		if (kind == PRB_CPU && strcmp(key, "tsc-freq") == 0)
+			continue;
 		snprintf(prop, sizeof(prop), "%.*s", (int)(kind == PRB_MACHINE ? strcspn(key, ".") :
 							   strlen(key)), key);
 		for (int pass = 0; pass < 2 && !found; pass++) {
