@@ -143,16 +143,25 @@ static int usage_error(const char *fmt, ...)
  * config at all (or a wrong --plugin-set) is clear from the first ones. */
 #define MAX_SHOWN 50
 
+/* Warnings and errors, each sorted by line (dg_sort), merged by line: a
+ * user reads the file's problems top to bottom. */
 static void print_diag(const struct diag *dg)
 {
-	for (size_t i = 0; i < dg->warns.n && i < MAX_SHOWN; i++)
-		fprintf(stderr, "%s\n", dg->warns.v[i]);
-	if (dg->warns.n > MAX_SHOWN)
-		fprintf(stderr, "qlaunch: %zu more warnings not shown (%zu in all)\n",
-			dg->warns.n - MAX_SHOWN, dg->warns.n);
-	for (size_t i = 0; i < dg->msgs.n && i < MAX_SHOWN; i++)
-		fprintf(stderr, "%s\n", dg->msgs.v[i]);
-	if (dg->msgs.n > MAX_SHOWN)
+	size_t w = 0, e = 0, nw = dg->warns.n, ne = dg->msgs.n;
+
+	while (w < nw || e < ne) {
+		int warn = e >= ne || (w < nw && dg->warn_lines[w] <= dg->lines[e]);
+
+		if (warn ? w < MAX_SHOWN : e < MAX_SHOWN)
+			fprintf(stderr, "%s\n", warn ? dg->warns.v[w] : dg->msgs.v[e]);
+		if (warn)
+			w++;
+		else
+			e++;
+	}
+	if (nw > MAX_SHOWN)
+		fprintf(stderr, "qlaunch: %zu more warnings not shown (%zu in all)\n", nw - MAX_SHOWN, nw);
+	if (ne > MAX_SHOWN)
 		fprintf(stderr, "qlaunch: %zu more errors not shown (%zu in all)\n",
 			dg->msgs.n - MAX_SHOWN, dg->msgs.n);
 	if (dg->oom)
