@@ -40,11 +40,12 @@ static int reported(const struct diag *dg, const char *file, unsigned line)
 }
 
 /* QEMU 7.2's -device aliases (qdev-monitor.c): "virtio-blk" stands for
- * virtio-blk-pci on a PCI target, and a few old names for new ones. */
+ * virtio-blk-pci on a PCI target, and a few other names for types
+ * (alias, type). */
 static int device_alias(const struct prb *p, const char *name)
 {
 	static const char *const old[][2] = {
-		{ "e1000", "e1000-82540em" }, { "ahci", "ich9-ahci" }, { "lsi", "lsi53c895a" },
+		{ "e1000-82540em", "e1000" }, { "ahci", "ich9-ahci" }, { "lsi", "lsi53c895a" },
 		{ "ac97", "AC97" }, { "es1370", "ES1370" },
 	};
 	char buf[256];
@@ -223,6 +224,9 @@ static const char *did_you_mean(const char *name, const char *const *names, char
 	return buf;
 }
 
+static void no_such(struct cc *c, const struct cfg_section *sec, const struct cfg_key *k,
+		    const char *whose, const char *what, const char *name, const char *const *names);
+
 static void check_props(struct cc *c, const struct cfg_section *sec, const struct cfg_key *drv)
 {
 	const char **props = NULL;
@@ -264,15 +268,8 @@ static void check_props(struct cc *c, const struct cfg_section *sec, const struc
 		}
 		if (found)
 			continue;
-		if (*did_you_mean(k->name, props, buf, sizeof(buf)))
-			dg_error(c->dg, file, k->line, sec->name, k->name,
-				 "device type '%s' has no property '%s'%s", drv->value, k->name, buf);
-		else
-			dg_error(c->dg, file, k->line, sec->name, k->name,
-				 "device type '%s' has no property '%s' ('qlaunch probe --json' "
-				 "lists the properties of the device types a config uses)",
-				 drv->value, k->name);
-		c->r = c->r ? c->r : -EINVAL;
+		snprintf(buf, sizeof(buf), "device type '%s'", drv->value);
+		no_such(c, sec, k, buf, "property", k->name, props);
 	}
 	free(props);
 }
@@ -295,13 +292,18 @@ static const char *qemu_name(const struct registry *reg, const struct cfg_sectio
 	return d && d->qemu ? d->qemu : k->name;
 }
 
+/* "...has no property 'x' (did you mean 'y'?), expected one of its
+ * properties": what is "property", "parameter" or "member". */
 static void no_such(struct cc *c, const struct cfg_section *sec, const struct cfg_key *k,
 		    const char *whose, const char *what, const char *name, const char *const *names)
 {
 	char buf[256];
 
 	dg_error(c->dg, cfg_origin(sec, k, c->cfg->path), k->line, sec->name, k->name,
-		 "%s has no %s '%s'%s", whose, what, name, did_you_mean(name, names, buf, sizeof(buf)));
+		 "%s has no %s '%s'%s, expected one of its %s ('qlaunch probe --json' lists them)",
+		 whose, what, name, did_you_mean(name, names, buf, sizeof(buf)),
+		 strcmp(what, "property") == 0 ? "properties" : strcmp(what, "parameter") == 0 ?
+		 "parameters" : "members");
 	c->r = c->r ? c->r : -EINVAL;
 }
 
@@ -328,6 +330,21 @@ static const char **keys_of(struct json_object *o)
 	return v;
 }
 
+/* Names QEMU 7.2 takes besides its schema's, and rewrites into members
+ * before it applies the schema: family, variant, key. */
+static const char *const spec_extra[][3] = {
+	{ "netdev", "user", "ipv6-net" },   /* ipv6-prefix and ipv6-prefixlen */
+};
+
+static int spec_extra_key(const char *family, const char *variant, const char *key)
+{
+	for (size_t i = 0; i < sizeof(spec_extra) / sizeof(spec_extra[0]); i++)
+		if (!strcmp(spec_extra[i][0], family) && !strcmp(spec_extra[i][1], variant) &&
+		    !strcmp(spec_extra[i][2], key))
+			return 1;
+	return 0;
+}
+
 /*
  * The keys of sec against the SPEC of what variant selects (netdev type
  * 'user', ...): a dotted key (cache.direct) walks into an object's
@@ -349,7 +366,8 @@ static void check_spec_keys(struct cc *c, const struct cfg_section *sec, const c
 		struct json_object *at = spec, *m = NULL;
 		char part[128];
 
-		if (!name || k == t || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
+		if (!name || k == t || spec_extra_key(family, t->value, name) ||
+		    reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
 			continue;
 		for (const char *p = name; json_object_is_type(at, json_type_object); ) {
 			size_t l = strcspn(p, ".");
@@ -424,29 +442,32 @@ static void check_qom_keys(struct cc *c, const struct cfg_section *sec, enum prb
 	for (size_t i = 0; i < sec->nkeys; i++) {
 		const struct cfg_key *k = &sec->keys[i];
 		const char *key = qemu_name(c->reg, sec, k, skip), *type, *want;
-		char prop[128], buf[256];
-		int found = 0;
+		char first[128], prop[128], buf[256];
+		int found = 0, whole;
 
 		if (!key || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
 			continue;
-		/* -cpu's one legacy name (it takes a metric size there) */
-		if (kind == PRB_CPU && strcmp(key, "tsc-freq") == 0)
-			continue;
-		snprintf(prop, sizeof(prop), "%.*s", (int)(kind == PRB_MACHINE ? strcspn(key, ".") :
-							   strlen(key)), key);
+		whole = kind != PRB_MACHINE || !strchr(key, '.');
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(key, whole ? "" : "."), key);
+		memcpy(prop, first, sizeof(prop));
+		/* -machine and -cpu read '_' as '-' (and the first part of a
+		 * dotted machine key names the property) */
 		for (int pass = 0; pass < 2 && !found; pass++) {
 			for (size_t j = 0; props[j] && !found; j++)
 				found = strcmp(props[j], prop) == 0;
-			if (kind != PRB_CPU)
+			if (kind == PRB_ACCEL)
 				break;
 			for (char *u = prop; *u; u++)
 				*u = *u == '_' ? '-' : *u;
 		}
+		/* -cpu's one legacy name (it takes a metric size there) */
+		if (kind == PRB_CPU && strcmp(prop, "tsc-freq") == 0)
+			continue;
 		if (!found) {
-			no_such(c, sec, k, whose, "property", key, props);
+			no_such(c, sec, k, whose, "property", first, props);
 			continue;
 		}
-		if (strcmp(prop, key) == 0 && (type = prb_prop_type(c->p, kind, name, prop)) &&
+		if (whole && (type = prb_prop_type(c->p, kind, name, prop)) &&
 		    (want = cv_property(type, prb_prop_description(c->p, kind, name, prop),
 					k->value, buf, sizeof(buf))))
 			bad_value(c, sec, k, whose, prop, want);
@@ -541,11 +562,8 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 	for (size_t j = 0; props[j] && !found; j++)
 		found = strcmp(props[j], prop->value) == 0;
 	if (!found) {
-		near = suggest(prop->value, props);
-		dg_error(c->dg, cfg_origin(sec, prop, c->cfg->path), prop->line, sec->name, prop->name,
-			 "device type '%s' has no property '%s'%s%s%s", drv->value, prop->value,
-			 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-		c->r = c->r ? c->r : -EINVAL;
+		snprintf(buf, sizeof(buf), "device type '%s'", drv->value);
+		no_such(c, sec, prop, buf, "property", prop->value, props);
 	} else if ((val = cfg_key_find(sec, "value")) &&
 		   !reported(c->dg, cfg_origin(sec, val, c->cfg->path), val->line) &&
 		   (type = prb_prop_type(c->p, PRB_DEVICE, drv->value, prop->value)) &&
@@ -562,7 +580,8 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 /* [machine] keys that are not machine properties: QEMU 7.2 moves them to
  * the accelerator */
 static const char *const machine_legacy[] = {
-	"accel", "kernel_irqchip", "kernel-irqchip", "kvm_shadow_mem", "kvm-shadow-mem", NULL,
+	"accel", "kernel_irqchip", "kernel-irqchip", "kvm_shadow_mem", "kvm-shadow-mem",
+	"igd-passthru", "igd_passthru", NULL,
 };
 /* -nic's own keys, besides its netdev's */
 static const char *const nic_own[] = { "model", "mac", NULL };
@@ -689,6 +708,7 @@ int cap_check_argv(const struct launch *l, const struct cfg *cfg, const struct p
 			continue;
 		for (size_t w = part->start; w + 1 < part->end; w++) {
 			const char *opt = l->argv.v[w], *name;
+			const struct cfg_key *k;
 			int dev = strcmp(opt, "-device") == 0;
 			char buf[256];
 
@@ -701,9 +721,15 @@ int cap_check_argv(const struct launch *l, const struct cfg *cfg, const struct p
 			if (!name || (dev ? prb_has(p, PRB_DEVICES, name) || device_alias(p, name) :
 				      !have_drivers || prb_has(p, PRB_BLOCKDEV_DRIVERS, name)))
 				continue;
-			dg_error(dg, file, sec->line, sec->name, NULL,
-				 "this section needs %s '%s' (%s %s), which %s does not have",
-				 dev ? "device type" : "block driver", name, opt, l->argv.v[w + 1], binary);
+			k = NULL;
+			for (size_t j = 0; j < sec->nkeys && !k; j++)
+				if (strcmp(sec->keys[j].value, name) == 0)
+					k = &sec->keys[j];
+			dg_error(dg, cfg_origin(sec, k, cfg->path), k ? k->line : sec->line, sec->name,
+				 k ? k->name : NULL, "needs %s '%s' (%s %s), which %s does not have, "
+				 "expected %s only what it has ('qlaunch probe --json' lists it)",
+				 dev ? "device type" : "block driver", name, opt, l->argv.v[w + 1], binary,
+				 k ? "a value that needs" : "settings that need");
 			r = -EINVAL;
 			w++;
 		}

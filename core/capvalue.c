@@ -33,19 +33,23 @@ int cv_is_size(const char *s)
 
 	while (isspace((unsigned char)*p))
 		p++;
+	if (*p == '+')
+		p++;
 	if (!isdigit((unsigned char)*p))
-		return 0;       /* no sign, no empty number */
+		return 0;       /* no '-', no empty number */
 	errno = 0;
 	v = strtoull(p, &end, 10);
 	if (errno == ERANGE)
 		return 0;
 	if (v == 0 && (*end == 'x' || *end == 'X')) {
-		/* hexadecimal: no fraction, no suffix */
+		/* hexadecimal: no fraction (a suffix is deprecated, but taken) */
+		const char *digits = end + 1;
+
 		errno = 0;
 		strtoull(p, &end, 16);
-		return errno != ERANGE && end > p + 2 && *end == '\0';
-	}
-	if (*end == '.') {
+		if (errno == ERANGE || end == digits || *end == '.')
+			return 0;
+	} else if (*end == '.') {
 		end++;
 		while (isdigit((unsigned char)*end))
 			end++;
@@ -166,7 +170,8 @@ const char *cv_member(struct json_object *spec, const char *value, char *buf, si
 	if (strcmp(t, "bool") == 0)
 		return is_bool(value) ? NULL : "on or off";
 	if (strcmp(t, "int") == 0)      /* sizes are ints in the schema */
-		return cv_is_size(value[0] == '-' ? value + 1 : value) ? NULL : "an integer";
+		return cv_is_size(value[0] == '-' ? value + 1 : value) ? NULL :
+		       "an integer (or a size such as 64M: the schema does not tell them apart)";
 	if (strcmp(t, "number") == 0) {
 		strtod(value, &end);
 		return end != value && *end == '\0' ? NULL : "a number";

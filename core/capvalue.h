@@ -26,8 +26,8 @@ const char *cv_member(struct json_object *spec, const char *value, char *buf, si
  * "size". */
 const char *cv_parameter(const char *type, const char *value);
 
-/* Does s parse as QEMU's sizes do (512, 1.5G, 0x1000; suffixes B, K, M,
- * G, T, P, E in either case)? */
+/* Does s parse as QEMU's sizes do (512, 1.5G, +4K, 0x1000; suffixes B, K,
+ * M, G, T, P, E in either case)? */
 int cv_is_size(const char *s);
 
 #endif

@@ -367,9 +367,10 @@ struct st {
 };
 
 /*
- * Catch the stop signals from here on (no SA_RESTART: a wait ends with
- * EINTR, and the loops look at caught).  One the caller left ignored
- * stays ignored, as a shell's background job expects.
+ * Catch the stop signals from here on.  poll(2) is never restarted, so a
+ * wait ends with EINTR and the loops look at caught; SA_RESTART keeps a
+ * write to a full pipe (detach's) from failing.  One the caller left
+ * ignored stays ignored, as a shell's background job expects.
  */
 static void catch_signals(struct st *s)
 {
@@ -377,6 +378,7 @@ static void catch_signals(struct st *s)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	caught = 0;
 	for (size_t i = 0; i < NSTOP; i++) {
@@ -787,6 +789,15 @@ static int stop_interrupted(struct st *s)
 
 	drain(s, 0);
 	said = s->err.len;
+	/* a terminal's Ctrl-C reaches QEMU too: its answer is no error */
+	{
+		const char *t = s->err.buf ? memmem(s->err.buf, said, ": terminating on signal ", 24) : NULL;
+
+		while (t && t > s->err.buf && t[-1] != '\n')
+			t--;
+		if (t)
+			said = (size_t)(t - s->err.buf);
+	}
 	if (!reap(s, 0)) {
 		kill(s->pid, SIGTERM);
 		for (long long end = clk_now_ms() + ST_GRACE_MS; !reap(s, 0) && clk_now_ms() < end;)
