@@ -262,11 +262,11 @@ if command -v perf >/dev/null &&
 	{
 		echo "# perf: 'qlaunch print' of 10,000 sections, share of samples by library"
 		perf report -i "$tmp/perf.data" --no-children --stdio --sort dso 2>/dev/null |
-			grep -E '^ +[0-9.]+%' | head -8
+			grep -E '^ +[0-9.]+%' | sed -n '1,8p'
 		echo
 		echo "# top symbols outside libiniparser"
 		perf report -i "$tmp/perf.data" --no-children --stdio --sort dso,symbol -g none 2>/dev/null |
-			grep -E '^ +[0-9.]+%' | grep -v libiniparser | head -15
+			grep -E '^ +[0-9.]+%' | grep -v libiniparser | sed -n '1,15p'
 	} >"$profile"
 else
 	echo "# perf not available: no profile" >"$profile"
