@@ -322,6 +322,31 @@ static struct json_object *spec_of(struct json_object *idx, const char *name, in
 	return spec;
 }
 
+/* one (owned) as spec's member name; a member the spec has already (of
+ * another variant) keeps its place, and if both are objects they become
+ * one with the members of both. */
+static int merge(struct json_object *spec, const char *name, struct json_object *one)
+{
+	struct json_object *old;
+
+	if (!json_object_object_get_ex(spec, name, &old)) {
+		if (json_object_object_add(spec, name, one) == 0)
+			return 0;
+		json_object_put(one);
+		return -ENOMEM;
+	}
+	if (json_object_is_type(old, json_type_object) && json_object_is_type(one, json_type_object)) {
+		json_object_object_foreach(one, k, v) {
+			if (merge(old, k, json_object_get(v)) < 0) {
+				json_object_put(one);
+				return -ENOMEM;
+			}
+		}
+	}
+	json_object_put(one);
+	return 0;
+}
+
 /* obj's members (but skip) into spec, and, if variant is NULL, every
  * variant's too (a nested union: which one is not known here). */
 static int add_members(struct json_object *idx, struct json_object *obj, struct json_object *spec,
@@ -334,10 +359,11 @@ static int add_members(struct json_object *idx, struct json_object *obj, struct 
 		struct json_object *m = json_object_array_get_idx(members, i), *one;
 		const char *name = string_of(m, "name");
 
-		if (!name || (skip && strcmp(name, skip) == 0) || json_object_object_get_ex(spec, name, NULL))
+		if (!name || (skip && strcmp(name, skip) == 0))
 			continue;
-		if (!(one = spec_of(idx, string_of(m, "type"), depth)) ||
-		    json_object_object_add(spec, name, one) < 0)
+		if (!(one = spec_of(idx, string_of(m, "type"), depth)))
+			return -ENOMEM;
+		if (merge(spec, name, one) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -380,6 +406,50 @@ static struct json_object *union_spec(struct json_object *idx, const char *comma
 		if (!(spec = json_object_new_object()) || add_members(idx, u, spec, tag, 1) < 0 ||
 		    add_members(idx, get(idx, string_of(v, "type") ?: ""), spec, NULL, 1) < 0 ||
 		    json_object_object_add(out, c, spec) < 0) {
+			json_object_put(spec);
+			json_object_put(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/* The type of obj's member called name, or NULL. */
+static const char *member_type(struct json_object *obj, const char *name)
+{
+	struct json_object *members = get(obj, "members");
+
+	for (size_t i = 0; json_object_is_type(members, json_type_array) &&
+	     i < json_object_array_length(members); i++) {
+		struct json_object *m = json_object_array_get_idx(members, i);
+		const char *n = string_of(m, "name");
+
+		if (n && strcmp(n, name) == 0)
+			return string_of(m, "type");
+	}
+	return NULL;
+}
+
+/* { backend: SPEC } of chardev-add's backend: each variant wraps its
+ * members in "data".  (For tools: -chardev's own keys are flat, and check
+ * compares them with its query-command-line-options parameters.) */
+static struct json_object *chardev_spec(struct json_object *idx)
+{
+	struct json_object *out = json_object_new_object(), *u, *variants;
+
+	u = get(idx, member_type(get(idx, string_of(get(idx, "chardev-add"), "arg-type") ?: ""),
+				 "backend") ?: "");
+	if (!out || !json_object_object_get_ex(u, "variants", &variants) ||
+	    !json_object_is_type(variants, json_type_array))
+		return out;
+	for (size_t i = 0; i < json_object_array_length(variants); i++) {
+		struct json_object *v = json_object_array_get_idx(variants, i), *spec;
+		const char *c = string_of(v, "case");
+		const char *data = member_type(get(idx, string_of(v, "type") ?: ""), "data");
+
+		if (!c || !data || !is_meta(get(idx, data), "object"))
+			continue;
+		if (!(spec = spec_of(idx, data, 1)) || json_object_object_add(out, c, spec) < 0) {
 			json_object_put(spec);
 			json_object_put(out);
 			return NULL;
@@ -450,6 +520,12 @@ static int ask_schema(struct qemu *qm, struct json_object *root, char *err, size
 		struct json_object *a = union_spec(idx, us[i].command, us[i].key);
 
 		if (!a || json_object_object_add(args, us[i].family, a) < 0)
+			goto out;
+	}
+	{
+		struct json_object *a = chardev_spec(idx);
+
+		if (!a || json_object_object_add(args, "chardev", a) < 0)
 			goto out;
 	}
 	if (json_object_object_add(root, "arguments", args) < 0)

@@ -19,7 +19,7 @@
  *     "machine-aliases": { "q35": "pc-q35-7.2", ... },
  *     "cpu-typenames": { "max": "max-x86_64-cpu", ... },
  *     "arguments": { "netdev": { "user": SPEC, ... }, "blockdev": {...},
- *                    "object": {...}, "display": {...} },
+ *                    "object": {...}, "display": {...}, "chardev": {...} },
  *     "options": { "chardev": { "path": "string", ... }, ... },
  *     "properties": { "QOMTYPE": { "name": { "type": "bool",
  *                                            "description": "..." }, ... }
@@ -27,7 +27,8 @@
  *
  * arguments come from query-qmp-schema: for each variant of netdev_add's,
  * blockdev-add's and object-add's arguments and of query-display-options'
- * reply, its members (the base's and the variant's, without the tag).  A
+ * reply, its members (the base's and the variant's, without the tag);
+ * for chardev-add's backends, the members of each one's data.  A
  * SPEC maps each member to "str", "int", "bool", "number" or "any" (the
  * JSON type: "int" stands for sizes too), an array of an enum's values,
  * or a SPEC of an object's members (all variants' together); arrays and
