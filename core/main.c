@@ -678,10 +678,15 @@ static int cmd_probe(const struct options *o, struct diag *dg)
 		printf("%s: %zu\n", lists[i].name, n);
 		free(names);
 	}
-	for (int i = 0; i < 2; i++) {
-		const char **names = prb_names(&p, i ? PRB_DISPLAYS : PRB_ACCELS);
+	static const struct { const char *name; enum prb_list which; } words[] = {
+		{ "accelerators", PRB_ACCELS }, { "display back-ends", PRB_DISPLAYS },
+		{ "audio drivers", PRB_AUDIODEV_DRIVERS },
+	};
 
-		printf("%s:", i ? "display back-ends" : "accelerators");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char **names = prb_names(&p, words[i].which);
+
+		printf("%s:", words[i].name);
 		for (size_t j = 0; names && names[j]; j++)
 			printf(" %s", names[j]);
 		putchar('\n');
