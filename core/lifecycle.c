@@ -48,15 +48,6 @@ static int left_ms(const struct lc *c)
 	return clk_left_ms(c->deadline);
 }
 
-static const char *span(int ms, char *buf, size_t len)
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, len, "%d s", ms / 1000);
-	else
-		snprintf(buf, len, "%.1f s", ms / 1000.0);
-	return buf;
-}
-
 /* "qlaunch: NAME: MESSAGE" into dg (without NAME when it is the socket,
  * which the messages of qmpc name already; with_name 0: never); returns
  * status. */
@@ -255,7 +246,7 @@ static int do_wait(struct lc *c)
 			return lc_error(c, LC_EXIT_ERROR, "%s", c->err);
 		if (left_ms(c) == 0)
 			return lc_error(c, LC_EXIT_ERROR, "QEMU did not answer within %s: %s",
-					span(c->timeout_ms, t, sizeof(t)), c->err);
+					clk_span(c->timeout_ms, t, sizeof(t)), c->err);
 		poll(NULL, 0, left_ms(c) < LC_RETRY_MS ? left_ms(c) : LC_RETRY_MS);
 	}
 }
@@ -330,7 +321,7 @@ static int quit_qemu(struct lc *c, struct qmpc *q, pid_t pid)
 		return lc_error(c, LC_EXIT_ERROR, "cannot quit QEMU: %s", c->err);
 	if (!wait_pid_gone(pid, LC_QUIT_TIMEOUT_MS))
 		return lc_error(c, LC_EXIT_ERROR, "QEMU (pid %ld) still runs %s after quit",
-				(long)pid, span(LC_QUIT_TIMEOUT_MS, t, sizeof(t)));
+				(long)pid, clk_span(LC_QUIT_TIMEOUT_MS, t, sizeof(t)));
 	return 0;
 }
 
@@ -377,7 +368,7 @@ static int do_stop(struct lc *c)
 				printf("%s: QEMU refused the powerdown (%s), so qlaunch quit it\n", c->name, c->err);
 			else
 				printf("%s: the guest did not power down within %s, so qlaunch quit QEMU\n",
-				       c->name, span(c->timeout_ms, t, sizeof(t)));
+				       c->name, clk_span(c->timeout_ms, t, sizeof(t)));
 			status = LC_EXIT_NOT_RUNNING;
 		}
 	} else {

@@ -766,15 +766,6 @@ static int start_relay(struct st *s)
 	return 0;
 }
 
-static const char *span(int ms, char *buf, size_t len)
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, len, "%d s", ms / 1000);
-	else
-		snprintf(buf, len, "%.1f s", ms / 1000.0);
-	return buf;
-}
-
 /*
  * A stop signal came while start waited: QEMU (if it runs on) gets
  * SIGTERM, ST_GRACE_MS to exit, then SIGKILL, and is reaped.  What it
@@ -883,7 +874,7 @@ int st_start(struct launch *l, const struct cfg *cfg, int timeout_ms, struct dia
 		dg->oom = 1;
 	if (r == -ETIMEDOUT)
 		dg_error(dg, cfg->path, 0, NULL, NULL, "QEMU did not answer on its monitor within %s, "
-			 "so qlaunch killed it (pid %ld)", span(s.timeout_ms, t, sizeof(t)), (long)s.pid);
+			 "so qlaunch killed it (pid %ld)", clk_span(s.timeout_ms, t, sizeof(t)), (long)s.pid);
 	else if (r != -ECHILD)
 		dg_error(dg, cfg->path, 0, NULL, NULL, "%s%s, so qlaunch killed QEMU (pid %ld)",
 			 r == -EREMOTEIO ? "QEMU says: " : "", s.msg, (long)s.pid);
