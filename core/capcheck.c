@@ -80,6 +80,17 @@ static const char *suggest(const char *word, const char *const *names)
 	return near;
 }
 
+/* "(did you mean 'X'?)" for name among names, or "". */
+static const char *did_you_mean(const char *name, const char *const *names, char *buf, size_t len)
+{
+	const char *near = names ? suggest(name, names) : NULL;
+
+	if (!near)
+		return "";
+	snprintf(buf, len, " (did you mean '%s'?)", near);
+	return buf;
+}
+
 struct cc {
 	const struct cfg *cfg;
 	const struct registry *reg;
@@ -94,17 +105,15 @@ static void unknown(struct cc *c, const struct cfg_section *sec, const struct cf
 		    const char *what, const char *name, enum prb_list which)
 {
 	const char **names = prb_names(c->p, which);
-	const char *near = names ? suggest(name, names) : NULL;
-	struct strbuf hint = STRBUF_INIT;
-	const char *file = cfg_origin(sec, k, c->cfg->path);
+	const char *file = cfg_origin(sec, k, c->cfg->path), *hint;
 	unsigned line = k ? k->line : sec->line;
+	char buf[256];
 
 	if (!names) {
 		c->r = -ENOMEM;
 		return;
 	}
-	if (near)
-		sb_printf(&hint, " (did you mean '%s'?)", near);
+	hint = did_you_mean(name, names, buf, sizeof(buf));
 	if (which == PRB_ACCELS || which == PRB_DISPLAYS || which == PRB_AUDIODEV_DRIVERS) {
 		struct strbuf all = STRBUF_INIT;
 		size_t n = 0;
@@ -118,14 +127,13 @@ static void unknown(struct cc *c, const struct cfg_section *sec, const struct cf
 			 "installed, or it was not built in), expected one of: %s" :
 			 "%s '%s' cannot start with %s%s (its module is not installed, or it was not "
 			 "built in), expected one of: %s", what, name, c->binary,
-			 hint.buf ? hint.buf : "", all.buf ? all.buf : "");
+			 hint, all.buf ? all.buf : "");
 		sb_release(&all);
 	} else {
 		dg_error(c->dg, file, line, sec->name, k ? k->name : NULL,
 			 "unknown %s '%s'%s, expected one that %s has ('qlaunch probe --json' lists them)",
-			 what, name, hint.buf ? hint.buf : "", c->binary);
+			 what, name, hint, c->binary);
 	}
-	sb_release(&hint);
 	free(names);
 	c->r = c->r ? c->r : -EINVAL;
 }
@@ -154,8 +162,8 @@ static void check_chardev(struct cc *c, const struct cfg_section *sec)
 	static const char *const alias[][2] = { { "tty", "serial" }, { "parport", "parallel" } };
 	const struct cfg_key *k = cfg_key_find(sec, "backend");
 	const char **names, **backends;
-	const char *near, *v;
-	char buf[256];
+	const char *v;
+	char buf[256], hint[256];
 	size_t n = 0;
 
 	if (!k || !*k->value || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
@@ -182,11 +190,10 @@ static void check_chardev(struct cc *c, const struct cfg_section *sec)
 	for (size_t i = 0; names[i]; i++)
 		if (strncmp(names[i], "chardev-", 8) == 0 && names[i][8])
 			backends[n++] = names[i] + 8;
-	near = suggest(k->value, backends);
 	dg_error(c->dg, cfg_origin(sec, k, c->cfg->path), k->line, sec->name, k->name,
-		 "unknown chardev backend '%s'%s%s%s, expected one that %s has ('qlaunch probe --json' "
-		 "lists them as types chardev-BACKEND)", k->value, near ? " (did you mean '" : "",
-		 near ? near : "", near ? "'?)" : "", c->binary);
+		 "unknown chardev backend '%s'%s, expected one that %s has ('qlaunch probe --json' "
+		 "lists them as types chardev-BACKEND)", k->value,
+		 did_you_mean(k->value, backends, hint, sizeof(hint)), c->binary);
 	c->r = c->r ? c->r : -EINVAL;
 	free(backends);
 	free(names);
@@ -212,17 +219,6 @@ static int check_key_nonempty(struct cc *c, const struct cfg_section *sec, const
 
 /* -device takes these besides properties */
 static const char *const device_words[] = { "driver", "bus", "id", NULL };
-
-/* "(did you mean 'X'?)" for name among names, or "". */
-static const char *did_you_mean(const char *name, const char *const *names, char *buf, size_t len)
-{
-	const char *near = names ? suggest(name, names) : NULL;
-
-	if (!near)
-		return "";
-	snprintf(buf, len, " (did you mean '%s'?)", near);
-	return buf;
-}
 
 static void no_such(struct cc *c, const struct cfg_section *sec, const struct cfg_key *k,
 		    const char *whose, const char *what, const char *name, const char *const *names);
@@ -315,21 +311,6 @@ static void bad_value(struct cc *c, const struct cfg_section *sec, const struct 
 	c->r = c->r ? c->r : -EINVAL;
 }
 
-/* The names of a JSON object's keys (borrowed; free only the array). */
-static const char **keys_of(struct json_object *o)
-{
-	const char **v = calloc((size_t)json_object_object_length(o) + 1, sizeof(*v));
-	size_t n = 0;
-
-	if (v) {
-		json_object_object_foreach(o, key, val) {
-			(void)val;
-			v[n++] = key;
-		}
-	}
-	return v;
-}
-
 /* Names QEMU 7.2 takes besides its schema's, and rewrites into members
  * before it applies the schema: family, variant, key. */
 static const char *const spec_extra[][3] = {
@@ -374,7 +355,7 @@ static void check_spec_keys(struct cc *c, const struct cfg_section *sec, const c
 
 			snprintf(part, sizeof(part), "%.*s", (int)l, p);
 			if (!json_object_object_get_ex(at, part, &m)) {
-				const char **names = keys_of(at);
+				const char **names = prb_keys(at);
 
 				if (!names)
 					c->r = -ENOMEM;
@@ -411,7 +392,7 @@ static void check_option_keys(struct cc *c, const struct cfg_section *sec, const
 		if (!name || reported(c->dg, cfg_origin(sec, k, c->cfg->path), k->line))
 			continue;
 		if (!json_object_object_get_ex(params, name, &type)) {
-			const char **names = keys_of(params);
+			const char **names = prb_keys(params);
 
 			if (!names)
 				c->r = -ENOMEM;
@@ -534,7 +515,7 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 	const struct cfg_key *drv = cfg_key_find(sec, "driver"), *prop = cfg_key_find(sec, "property");
 	const struct cfg_key *val;
 	const char **props = NULL;
-	const char *near, *type, *want;
+	const char *type, *want;
 	char buf[256];
 	int found = 0;
 
@@ -547,10 +528,9 @@ static void check_global(struct cc *c, const struct cfg_section *sec)
 			c->r = -ENOMEM;
 			return;
 		}
-		near = suggest(drv->value, names);
 		dg_error(c->dg, cfg_origin(sec, drv, c->cfg->path), drv->line, sec->name, drv->name,
-			 "%s has no type '%s'%s%s%s, and QEMU would ignore this -global without a word",
-			 c->binary, drv->value, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			 "%s has no type '%s'%s, and QEMU would ignore this -global without a word",
+			 c->binary, drv->value, did_you_mean(drv->value, names, buf, sizeof(buf)));
 		free(names);
 		c->r = c->r ? c->r : -EINVAL;
 		return;

@@ -982,22 +982,27 @@ int prb_props(const struct prb *p, enum prb_kind kind, const char *name, const c
 {
 	int asked;
 	struct json_object *o = props_for(p, kind, name, &asked);
-	size_t n = 0;
 
 	*names = NULL;
 	if (!asked)
 		return -ENOENT;
 	if (!o)
 		return 0;
-	if (!(*names = calloc((size_t)json_object_object_length(o) + 1, sizeof(**names))))
-		return -ENOMEM;
-	{
-		json_object_object_foreach(o, key, v) {
-			(void)v;
-			(*names)[n++] = key;
+	return (*names = prb_keys(o)) ? 1 : -ENOMEM;
+}
+
+const char **prb_keys(struct json_object *o)
+{
+	const char **v = calloc((size_t)json_object_object_length(o) + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (v) {
+		json_object_object_foreach(o, key, val) {
+			(void)val;
+			v[n++] = key;
 		}
 	}
-	return 1;
+	return v;
 }
 
 static const char *prop_field(const struct prb *p, enum prb_kind kind, const char *name,

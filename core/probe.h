@@ -140,6 +140,11 @@ const char *prb_prop_description(const struct prb *p, enum prb_kind kind, const 
  * variant (borrowed), or NULL if the schema did not say. */
 struct json_object *prb_arguments(const struct prb *p, const char *family, const char *variant);
 
+/* The keys of a JSON object of the probe's (a SPEC, an option's
+ * parameters) as a NULL-terminated array of borrowed strings (free only
+ * the array); NULL if out of memory. */
+const char **prb_keys(struct json_object *o);
+
 /* The { parameter: type } of option (without '-'; borrowed), or NULL if
  * QEMU lists none (it then takes any). */
 struct json_object *prb_option(const struct prb *p, const char *option);
