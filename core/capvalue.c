@@ -25,6 +25,9 @@ static int is_bool(const char *s)
 	return 0;
 }
 
+/* What a size is expected to look like, in messages. */
+static const char want_size[] = "a size such as 512, 64K, 2M or 1G";
+
 int cv_is_size(const char *s)
 {
 	const char *p = s;
@@ -131,7 +134,7 @@ const char *cv_property(const char *type, const char *desc, const char *value, c
 	if (strcmp(type, "bool") == 0)
 		return is_bool(value) ? NULL : "on or off";
 	if (strcmp(type, "size") == 0)
-		return cv_is_size(value) ? NULL : "a size such as 512, 64K, 2M or 1G";
+		return cv_is_size(value) ? NULL : want_size;
 	if (strcmp(type, "OnOffAuto") == 0)
 		return !strcmp(value, "on") || !strcmp(value, "off") || !strcmp(value, "auto") ? NULL :
 		       "on, off or auto";
@@ -188,7 +191,7 @@ const char *cv_parameter(const char *type, const char *value)
 	if (strcmp(type, "boolean") == 0)
 		return is_bool(value) ? NULL : "on or off";
 	if (strcmp(type, "size") == 0)
-		return cv_is_size(value) ? NULL : "a size such as 512, 64K, 2M or 1G";
+		return cv_is_size(value) ? NULL : want_size;
 	if (strcmp(type, "number") == 0) {
 		errno = 0;
 		strtoull(value, &end, 0);
